@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// Everything that differs between operating systems, in one place: terminals and prompts,
+// temporary files and atomic renames, signal-safe clean-up, environment and data directories.
+// os_posix.cpp implements it for Linux and macOS; a Windows port adds os_windows.cpp.
+#pragma once
+
+#include <smimekit/bytes.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace smimekit::cli::os {
+
+/// Installs SIGINT/SIGTERM/SIGHUP handlers that remove registered temporary files and then
+/// die of the same signal. Call once, early in main().
+void install_cleanup_handlers();
+
+enum class StdStream { In, Out, Err };
+bool is_terminal(StdStream stream) noexcept;
+/// Columns of the terminal on stderr (80 when unknown).
+int terminal_width() noexcept;
+
+/// Asks `prompt` on the controlling terminal with echo off. nullopt when there is no terminal.
+/// The answer is returned without its line end; the caller wraps it in a Secret at once.
+std::optional<std::string> prompt_hidden(std::string_view prompt);
+
+/// One line from standard input without its line end (nullopt at end of input). Capped at
+/// `max_size` bytes so a stream without newlines cannot exhaust memory.
+std::optional<std::string> read_stdin_line(std::size_t max_size);
+
+/// The value of an environment variable; nullopt if it is not set.
+std::optional<std::string> getenv(const std::string& name);
+
+/// A new, empty temporary file beside `target` (same directory, so the final rename is atomic),
+/// created with O_EXCL and `mode` (0600 or 0644 before umask; 0600 is forced for private
+/// files). Registered for removal on signals until unregister_temp_file().
+struct TempFile {
+    int fd = -1;
+    std::string path;
+};
+TempFile create_temp_file_beside(const std::string& target, bool private_file);
+void unregister_temp_file(const std::string& path) noexcept;
+
+/// Writes all of `bytes` to `fd`; throws Error{Io} naming `path` on failure (disk full...).
+void write_all(int fd, BytesView bytes, const std::string& path);
+/// fsync + close; throws Error{Io} naming `path`.
+void sync_and_close(int fd, const std::string& path);
+void close_quietly(int fd) noexcept;
+void remove_quietly(const std::string& path) noexcept;
+
+/// Renames `from` to `to`. Without `replace`, fails with Error{Io} "already exists" if `to`
+/// exists, atomically (no check-then-rename race).
+void rename_file(const std::string& from, const std::string& to, bool replace);
+
+/// True if something exists at `path` (without following a final symlink).
+bool path_exists(const std::string& path) noexcept;
+
+/// $XDG_DATA_HOME, else $HOME/.local/share (the per-user data directory).
+std::string user_data_directory();
+
+/// Creates `directory` and missing parents with mode 0700; throws Error{Io}.
+void create_directories(const std::string& directory);
+
+}  // namespace smimekit::cli::os

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: Apache-2.0
+// The POSIX side of os.hpp (Linux first; macOS differs only in the no-replace rename).
+#include "cli/os.hpp"
+
+#include <smimekit/error.hpp>
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+namespace smimekit::cli::os {
+namespace {
+
+// ---- signal-safe registry of temporary files --------------------------------------------
+// The handler may only call async-signal-safe functions, so paths live in fixed buffers and a
+// slot is published (flag set) only after its path is complete.
+constexpr std::size_t kSlots = 32;
+constexpr std::size_t kPathMax = 4096;
+struct Slot {
+    std::atomic<bool> used{false};
+    std::array<char, kPathMax> path{};
+};
+std::array<Slot, kSlots> g_temp_files;
+
+// The terminal state to restore if a signal arrives while a prompt has echo turned off.
+std::atomic<int> g_tty_fd{-1};
+struct termios g_saved_tty{};
+
+extern "C" void cleanup_and_die(int signal_number) {
+    for (Slot& slot : g_temp_files) {
+        if (slot.used.load()) {
+            ::unlink(slot.path.data());
+        }
+    }
+    const int tty = g_tty_fd.load();
+    if (tty >= 0) {
+        ::tcsetattr(tty, TCSAFLUSH, &g_saved_tty);
+    }
+    ::signal(signal_number, SIG_DFL);
+    ::raise(signal_number);
+}
+
+// Output files are only created on the main thread; the handler is the only concurrent reader.
+void register_temp_file(const std::string& path) noexcept {
+    if (path.size() >= kPathMax) {
+        return;  // not removable on a signal; still removed on every normal exit path
+    }
+    for (Slot& slot : g_temp_files) {
+        if (!slot.used.load()) {
+            std::memcpy(slot.path.data(), path.c_str(), path.size() + 1);
+            slot.used.store(true);  // publish only once the path is complete
+            return;
+        }
+    }
+}
+
+[[noreturn]] void throw_io(const std::string& path, std::string_view action, int error_number) {
+    throw Error(Errc::Io, in_quotes(path) + ": " + std::string(action) + ": " +
+                              std::strerror(error_number));
+}
+
+}  // namespace
+
+void install_cleanup_handlers() {
+    struct sigaction action {};
+    action.sa_handler = cleanup_and_die;
+    ::sigemptyset(&action.sa_mask);
+    for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+        ::sigaction(signal_number, &action, nullptr);
+    }
+}
+
+bool is_terminal(StdStream stream) noexcept {
+    switch (stream) {
+        case StdStream::In: return ::isatty(STDIN_FILENO) == 1;
+        case StdStream::Out: return ::isatty(STDOUT_FILENO) == 1;
+        case StdStream::Err: return ::isatty(STDERR_FILENO) == 1;
+    }
+    return false;
+}
+
+int terminal_width() noexcept {
+    struct winsize size {};
+    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+        return size.ws_col;
+    }
+    return 80;
+}
+
+std::optional<std::string> prompt_hidden(std::string_view prompt) {
+    const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+    if (tty < 0) {
+        return std::nullopt;
+    }
+    struct termios saved {};
+    const bool can_hide = ::tcgetattr(tty, &saved) == 0;
+    if (can_hide) {
+        g_saved_tty = saved;
+        g_tty_fd.store(tty);
+        struct termios hidden = saved;
+        hidden.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        hidden.c_lflag |= ECHONL;
+        ::tcsetattr(tty, TCSAFLUSH, &hidden);
+    }
+    (void)!::write(tty, prompt.data(), prompt.size());
+    std::string answer;
+    bool got_line = false;
+    char c = 0;
+    while (true) {
+        const ssize_t n = ::read(tty, &c, 1);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        if (c == '\n') {
+            got_line = true;
+            break;
+        }
+        if (c != '\r') {
+            answer += c;
+        }
+    }
+    if (can_hide) {
+        ::tcsetattr(tty, TCSAFLUSH, &saved);
+        g_tty_fd.store(-1);
+    }
+    ::close(tty);
+    if (!got_line && answer.empty()) {
+        return std::nullopt;
+    }
+    return answer;
+}
+
+std::optional<std::string> read_stdin_line(std::size_t max_size) {
+    std::string line;
+    bool any = false;
+    for (int c = std::getchar(); c != EOF; c = std::getchar()) {
+        any = true;
+        if (c == '\n') {
+            break;
+        }
+        if (line.size() >= max_size) {
+            throw Error(Errc::InvalidArgument, "standard input: line too long for a password");
+        }
+        line += static_cast<char>(c);
+    }
+    if (!any) {
+        return std::nullopt;
+    }
+    if (!line.empty() && line.back() == '\r') {
+        line.pop_back();
+    }
+    return line;
+}
+
+std::optional<std::string> getenv(const std::string& name) {
+    const char* value = std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): main thread
+    if (value == nullptr) {
+        return std::nullopt;
+    }
+    return std::string(value);
+}
+
+TempFile create_temp_file_beside(const std::string& target, bool private_file) {
+    const std::filesystem::path target_path(target);
+    std::filesystem::path directory = target_path.parent_path();
+    if (directory.empty()) {
+        directory = ".";
+    }
+    std::string pattern =
+        (directory / ("." + target_path.filename().string() + ".smimekit-XXXXXX")).string();
+    // mkostemp creates the file with O_EXCL and mode 0600 before the umask.
+    const int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
+    if (fd < 0) {
+        throw_io(target, "cannot create a file in " + directory.string(), errno);
+    }
+    register_temp_file(pattern);
+    if (private_file) {
+        // 0600 whatever the umask: a umask can only take bits away, and mkostemp already
+        // gave 0600; fchmod makes it exact even under an unusual umask like 0277.
+        ::fchmod(fd, S_IRUSR | S_IWUSR);
+    } else {
+        const mode_t mask = ::umask(0);
+        ::umask(mask);
+        ::fchmod(fd, static_cast<mode_t>(0666U & ~mask));
+    }
+    return {fd, pattern};
+}
+
+void unregister_temp_file(const std::string& path) noexcept {
+    for (Slot& slot : g_temp_files) {
+        if (slot.used.load() && path == slot.path.data()) {
+            slot.used.store(false);
+            return;
+        }
+    }
+}
+
+void write_all(int fd, BytesView bytes, const std::string& path) {
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            throw_io(path, "cannot write", errno);
+        }
+        written += static_cast<std::size_t>(n);
+    }
+}
+
+void sync_and_close(int fd, const std::string& path) {
+    if (::fsync(fd) != 0 && errno != EINVAL) {
+        const int error_number = errno;
+        ::close(fd);
+        throw_io(path, "cannot write", error_number);
+    }
+    if (::close(fd) != 0) {
+        throw_io(path, "cannot write", errno);
+    }
+}
+
+void close_quietly(int fd) noexcept {
+    if (fd >= 0) {
+        ::close(fd);
+    }
+}
+
+void remove_quietly(const std::string& path) noexcept {
+    if (!path.empty()) {
+        ::unlink(path.c_str());
+    }
+}
+
+void rename_file(const std::string& from, const std::string& to, bool replace) {
+    if (replace) {
+        if (::rename(from.c_str(), to.c_str()) != 0) {
+            throw_io(to, "cannot write", errno);
+        }
+        return;
+    }
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) {
+        return;
+    }
+    if (errno == EEXIST) {
+        throw Error(Errc::Io, in_quotes(to) + ": already exists", {},
+                    "use --force to replace it, or choose another output name");
+    }
+    if (errno != EINVAL && errno != ENOSYS) {
+        throw_io(to, "cannot write", errno);
+    }
+    // The file system has no RENAME_NOREPLACE: link() fails on an existing name, atomically.
+    if (::link(from.c_str(), to.c_str()) != 0) {
+        if (errno == EEXIST) {
+            throw Error(Errc::Io, in_quotes(to) + ": already exists", {},
+                        "use --force to replace it, or choose another output name");
+        }
+        throw_io(to, "cannot write", errno);
+    }
+    ::unlink(from.c_str());
+}
+
+bool path_exists(const std::string& path) noexcept {
+    struct stat info {};
+    return ::lstat(path.c_str(), &info) == 0;
+}
+
+std::string user_data_directory() {
+    if (const auto xdg = getenv("XDG_DATA_HOME"); xdg && !xdg->empty() && xdg->front() == '/') {
+        return *xdg;
+    }
+    if (const auto home = getenv("HOME"); home && !home->empty()) {
+        return *home + "/.local/share";
+    }
+    if (const passwd* entry = ::getpwuid(::getuid()); entry != nullptr && entry->pw_dir != nullptr) {
+        return std::string(entry->pw_dir) + "/.local/share";
+    }
+    throw Error(Errc::Io, "cannot find the home directory", {}, "set HOME or XDG_DATA_HOME");
+}
+
+void create_directories(const std::string& directory) {
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    if (error) {
+        throw_io(directory, "cannot create directory", error.value());
+    }
+}
+
+}  // namespace smimekit::cli::os
