@@ -65,9 +65,10 @@ bool ensure_legacy_provider() noexcept {
     static bool legacy_loaded = false;
     std::call_once(once, [] {
         // Loading "legacy" explicitly stops OpenSSL from loading "default" implicitly, so both
-        // are loaded. The providers stay loaded for the life of the process, on purpose.
-        OSSL_PROVIDER* const default_provider = ::OSSL_PROVIDER_load(nullptr, "default");
-        OSSL_PROVIDER* const legacy_provider = ::OSSL_PROVIDER_load(nullptr, "legacy");
+        // are loaded. The providers stay loaded for the life of the process, on purpose; the
+        // handles are kept so that they remain reachable (OSSL_PROVIDER_unload is never due).
+        static OSSL_PROVIDER* const default_provider = ::OSSL_PROVIDER_load(nullptr, "default");
+        static OSSL_PROVIDER* const legacy_provider = ::OSSL_PROVIDER_load(nullptr, "legacy");
         legacy_loaded = default_provider != nullptr && legacy_provider != nullptr;
         ::ERR_clear_error();
     });

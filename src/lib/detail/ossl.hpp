@@ -11,6 +11,7 @@
 #include <openssl/bn.h>
 #include <openssl/cms.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
 #include <openssl/pkcs12.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
@@ -58,6 +59,12 @@ using BasicConstraintsPtr = Owned<BASIC_CONSTRAINTS, &::BASIC_CONSTRAINTS_free>;
 using AuthorityKeyIdPtr = Owned<AUTHORITY_KEYID, &::AUTHORITY_KEYID_free>;
 using ExtKeyUsagePtr = Owned<EXTENDED_KEY_USAGE, &::EXTENDED_KEY_USAGE_free>;
 using X509AlgorPtr = Owned<X509_ALGOR, &::X509_ALGOR_free>;
+using Pbe2ParamPtr = Owned<PBE2PARAM, &::PBE2PARAM_free>;
+using Pbkdf2ParamPtr = Owned<PBKDF2PARAM, &::PBKDF2PARAM_free>;
+using PbeParamPtr = Owned<PBEPARAM, &::PBEPARAM_free>;
+using EvpCipherPtr = Owned<EVP_CIPHER, &::EVP_CIPHER_free>;
+using EvpKdfPtr = Owned<EVP_KDF, &::EVP_KDF_free>;
+using EvpMdPtr = Owned<EVP_MD, &::EVP_MD_free>;
 
 /// OPENSSL_free is a macro, so strings OpenSSL allocates for us get a named deleter.
 struct OpensslStringFree {
