@@ -7,6 +7,7 @@
 
 #include <smimekit/version.hpp>
 
+#include <cctype>
 #include <iostream>
 #include <new>
 #include <sstream>
@@ -69,6 +70,15 @@ void print_options(std::ostream& out, const po::options_description& options) {
     }
 }
 
+/// A one-line summary as a sentence: capital first letter, final period.
+std::string sentence(std::string_view summary) {
+    std::string text(summary);
+    if (!text.empty()) {
+        text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    }
+    return text + ".";
+}
+
 void add_common_options(OptionSet& options) {
     options.visible.add_options()
         ("help,h", "show this help and exit")
@@ -85,7 +95,7 @@ void print_command_help(std::ostream& out, Command& command) {
     add_common_options(options);
     const Help help = command.help();
     out << "usage: smimekit " << help.usage << "\n\n";
-    out << command.summary() << ".\n";
+    out << sentence(command.summary()) << '\n';
     if (!help.description.empty()) {
         out << '\n' << help.description;
         if (help.description.back() != '\n') {
@@ -130,7 +140,7 @@ void print_overview(std::ostream& out, const std::vector<CommandEntry>& entries)
 
 void print_group_help(std::ostream& out, const CommandGroup& group) {
     out << "usage: smimekit " << group.name << " SUBCOMMAND [options] [arguments]\n\n"
-        << group.summary << ".\n\nSubcommands:\n";
+        << sentence(group.summary) << "\n\nSubcommands:\n";
     for (const auto& sub : group.commands) {
         const std::string name(sub->name());
         out << "  " << name << std::string(name.size() < 14 ? 14 - name.size() : 1, ' ')
@@ -196,6 +206,19 @@ ExitCode run_command(Command& command, const std::vector<std::string>& args) {
                   .style(style)
                   .run(),
               given);
+    // Positional arguments are options to Boost; a missing one reads "missing FILE argument".
+    for (unsigned i = 0; i < options.positional.max_total_count() && i < 8; ++i) {
+        const std::string& positional = options.positional.name_for_position(i);
+        const auto* option = all.find_nothrow(positional, false);
+        if (option != nullptr && option->semantic()->is_required() && given.count(positional) == 0 &&
+            given.count("help") == 0) {
+            std::string upper = positional;
+            for (char& c : upper) {
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            }
+            throw usage::missing_operand(upper + " argument");
+        }
+    }
     // --help before notify(): required options must not make `CMD --help` fail.
     if (given.count("help") != 0) {
         print_command_help(std::cout, command);
@@ -262,6 +285,8 @@ int run(int argc, char** argv) {
             print_group_help(std::cout, *found.group);
             return 0;
         }
+        std::cerr << "smimekit: error: " << usage::missing_subcommand(found.group->name).what()
+                  << '\n';
         print_group_help(std::cerr, *found.group);
         return static_cast<int>(ExitCode::Usage);
     }
@@ -283,6 +308,8 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
     using namespace smimekit::cli;  // NOLINT(google-build-using-namespace): main only
     os::install_cleanup_handlers();
+    // All output goes through iostreams; unsynchronised, they buffer instead of calling stdio.
+    std::ios::sync_with_stdio(false);
     try {
         return run(argc, argv);
     } catch (const UsageError& error) {

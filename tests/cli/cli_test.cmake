@@ -7,7 +7,8 @@
 # link, so ARGS name fixtures as certs-test/... and outputs as plain relative names. On a
 # failing exit, list the output in FILES_ABSENT: no partial output may be left behind.
 # SETUP runs before and CHECK after smimekit, with `sh -c` in that directory; $SMIMEKIT names
-# the binary there.
+# the binary there. CMake splits arguments at ';', so shell snippets use newlines or && instead,
+# and its regular expressions have no {n} repetition.
 function(add_cli_test)
     cmake_parse_arguments(T "AS_NOBODY" "NAME;EXIT;SETUP;CHECK;STDIN"
         "ARGS;STDOUT;STDERR;NOT_STDOUT;NOT_STDERR;FILES_EXIST;FILES_ABSENT;ENV;LABELS" ${ARGN})

@@ -19,20 +19,20 @@ foreach(setting IN LISTS ENV_VARS)
 endforeach()
 set(prefix "")
 
-if(SETUP)
-    execute_process(COMMAND sh -c "${SETUP}" WORKING_DIRECTORY "${WORKDIR}"
-                    RESULT_VARIABLE setup_status OUTPUT_VARIABLE setup_out ERROR_VARIABLE setup_out)
-    if(NOT setup_status EQUAL 0)
-        message(FATAL_ERROR "setup failed (${setup_status}): ${SETUP}\n${setup_out}")
-    endif()
-endif()
-
 if(AS_NOBODY)
     # Permission tests mean nothing to root, which reads any file: run as nobody instead.
     execute_process(COMMAND id -u OUTPUT_VARIABLE uid OUTPUT_STRIP_TRAILING_WHITESPACE)
     if(uid STREQUAL "0")
         list(PREPEND prefix setpriv --reuid=65534 --regid=65534 --clear-groups)
         execute_process(COMMAND chmod -R a+rwX "${WORKDIR}")
+    endif()
+endif()
+
+if(SETUP)
+    execute_process(COMMAND sh -c "${SETUP}" WORKING_DIRECTORY "${WORKDIR}"
+                    RESULT_VARIABLE setup_status OUTPUT_VARIABLE setup_out ERROR_VARIABLE setup_out)
+    if(NOT setup_status EQUAL 0)
+        message(FATAL_ERROR "setup failed (${setup_status}): ${SETUP}\n${setup_out}")
     endif()
 endif()
 

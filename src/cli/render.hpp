@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// How certificates, keys and container details look on screen and in JSON. Shared by every
+// command that shows a certificate (inspect, sst list, chain, check, contacts), so they all
+// read alike; docs/json.md documents the JSON.
+#pragma once
+
+#include "cli/json.hpp"
+
+#include <smimekit/certificate.hpp>
+#include <smimekit/load.hpp>
+#include <smimekit/pkcs12.hpp>
+#include <smimekit/private_key.hpp>
+#include <smimekit/sst.hpp>
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace smimekit::cli {
+
+/// A labelled line "  label:   value" with values aligned in one column.
+void print_field(std::ostream& out, std::string_view indent, std::string_view label,
+                 std::string_view value);
+
+/// Every fact inspect shows about a certificate, one field per line under `indent`.
+void print_certificate(std::ostream& out, const Certificate& certificate, TimePoint now,
+                       std::string_view indent);
+Json certificate_json(const Certificate& certificate, TimePoint now);
+
+/// "valid", "expired" or "not-yet-valid" at `now`.
+std::string_view validity_state(const Certificate& certificate, TimePoint now);
+
+void print_key(std::ostream& out, const PrivateKey& key, const std::vector<Certificate>& certificates,
+               std::string_view indent);
+Json key_json(const PrivateKey& key, const std::vector<Certificate>& certificates);
+
+void print_pkcs12_info(std::ostream& out, const Pkcs12Info& info, std::string_view indent);
+Json pkcs12_json(const Pkcs12Info& info);
+
+/// A property's value as text: friendly names decoded, hashes in hex, others by length.
+std::string sst_property_text(const SstProperty& property);
+Json sst_properties_json(const std::vector<SstProperty>& properties);
+
+/// A whole loaded file as inspect shows it: the container's details (.p12 protection, .sst
+/// CRLs), keys, then every certificate with its .sst properties.
+void print_loaded_file(std::ostream& out, const LoadedFile& file, TimePoint now);
+/// The same as one element of inspect's "files" array (docs/json.md).
+Json loaded_file_json(const LoadedFile& file, TimePoint now);
+
+/// "RSA 2048", "EC P-256", "Ed25519".
+std::string key_text(const PublicKeyInfo& key);
+/// "1 certificate", "3 certificates".
+std::string count_text(std::size_t count, std::string_view singular, std::string_view plural);
+
+}  // namespace smimekit::cli
