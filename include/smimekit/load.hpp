@@ -5,6 +5,7 @@
 
 #include "smimekit/bytes.hpp"
 #include "smimekit/certificate.hpp"
+#include "smimekit/crl.hpp"
 #include "smimekit/error.hpp"
 #include "smimekit/pkcs12.hpp"
 #include "smimekit/private_key.hpp"
@@ -25,10 +26,11 @@ enum class FileFormat {
     Pkcs12,           ///< .p12/.pfx
     Sst,              ///< Microsoft serialized certificate store
     PrivateKey,       ///< PEM or DER key (PKCS#8 plain or encrypted, or traditional)
+    Crl,              ///< one DER CRL or PEM "X509 CRL" blocks (no certificates)
     Unknown,
 };
 
-/// "DER certificate", "PEM", "PKCS#7", "PKCS#12", ".sst", "private key", "unknown".
+/// "DER certificate", "PEM", "PKCS#7", "PKCS#12", ".sst", "private key", "CRL", "unknown".
 std::string_view format_name(FileFormat format) noexcept;
 
 /// Recognises the format from the first bytes and the outer structure (cheap: no full parse).
@@ -48,6 +50,7 @@ struct LoadedFile {
     FileFormat format = FileFormat::Unknown;
     std::vector<Certificate> certificates;
     std::vector<PrivateKey> keys;
+    std::vector<Crl> crls;             ///< CRLs met (a CRL file, or PEM blocks beside certificates)
     std::optional<Pkcs12Info> pkcs12;  ///< set for a .p12: protection, names, platforms
     std::optional<SstStore> sst;       ///< set for a .sst: properties, CRLs, warnings
     std::vector<std::string> warnings;

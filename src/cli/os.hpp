@@ -56,6 +56,10 @@ void rename_file(const std::string& from, const std::string& to, bool replace);
 /// True if something exists at `path` (without following a final symlink).
 bool path_exists(const std::string& path) noexcept;
 
+/// The operating system's bundle of trusted root certificates (Debian's ca-certificates file,
+/// or its equivalent on other systems); nullopt when none is found.
+std::optional<std::string> system_trust_bundle();
+
 /// $XDG_DATA_HOME, else $HOME/.local/share (the per-user data directory).
 std::string user_data_directory();
 

@@ -281,6 +281,19 @@ bool path_exists(const std::string& path) noexcept {
     return ::lstat(path.c_str(), &info) == 0;
 }
 
+std::optional<std::string> system_trust_bundle() {
+    // Debian/Ubuntu, Fedora/RHEL, openSUSE, Alpine/macOS (Homebrew and the system's cert.pem).
+    for (const char* candidate : {"/etc/ssl/certs/ca-certificates.crt",
+                                  "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem",
+                                  "/etc/ssl/cert.pem"}) {
+        struct stat info {};
+        if (::stat(candidate, &info) == 0 && S_ISREG(info.st_mode)) {
+            return std::string(candidate);
+        }
+    }
+    return std::nullopt;
+}
+
 std::string user_data_directory() {
     if (const auto xdg = getenv("XDG_DATA_HOME"); xdg && !xdg->empty() && xdg->front() == '/') {
         return *xdg;

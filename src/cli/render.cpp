@@ -372,6 +372,12 @@ void print_loaded_file(std::ostream& out, const LoadedFile& file, TimePoint now)
     for (const PrivateKey& key : file.keys) {
         print_key(out, key, file.certificates, "  ");
     }
+    for (const Crl& crl : file.crls) {
+        std::string text = "issued by " + crl.issuer() + ", " + format_rfc3339(crl.this_update());
+        text += crl.next_update() ? " to " + format_rfc3339(*crl.next_update()) : ", no next update";
+        text += ", " + count_text(crl.revoked_count(), "revoked certificate", "revoked certificates");
+        print_field(out, "  ", "CRL", text);
+    }
     if (file.sst) {
         for (const SstOtherElement& other : file.sst->others) {
             print_field(out, "  ", other.id == sst_id::kCrl ? "CRL element" : "CTL element",
@@ -411,9 +417,103 @@ Json loaded_file_json(const LoadedFile& file, TimePoint now) {
         keys.push_back(key_json(key, file.certificates));
     }
     json["keys"] = keys;
+    Json crls = Json::array();
+    for (const Crl& crl : file.crls) {
+        crls.push_back(JsonObject(4)
+                           .add("issuer", crl.issuer())
+                           .add("this_update", json_time(crl.this_update()))
+                           .add("next_update", crl.next_update() ? json_time(*crl.next_update()) : Json(nullptr))
+                           .add("revoked", crl.revoked_count())
+                           .done());
+    }
+    json["crls"] = std::move(crls);
     json["pkcs12"] = file.pkcs12 ? pkcs12_json(*file.pkcs12) : Json(nullptr);
     json["warnings"] = file.warnings;
     return json;
+}
+
+void print_chain(std::ostream& out, const std::vector<Certificate>& chain, bool ends_at_anchor,
+                 std::string_view indent) {
+    for (std::size_t depth = 0; depth < chain.size(); ++depth) {
+        out << indent << depth << "  " << chain[depth].subject();
+        if (ends_at_anchor && depth + 1 == chain.size()) {
+            out << "  [trust anchor]";
+        }
+        out << '\n';
+    }
+}
+
+Json chain_json(const std::vector<Certificate>& chain, bool ends_at_anchor) {
+    Json list = Json::array();
+    for (std::size_t depth = 0; depth < chain.size(); ++depth) {
+        const Certificate& c = chain[depth];
+        list.push_back(JsonObject(7)
+                           .add("depth", depth)
+                           .add("subject", c.subject())
+                           .add("issuer", c.issuer())
+                           .add("sha1", c.thumbprint())
+                           .add("not_before", json_time(c.not_before()))
+                           .add("not_after", json_time(c.not_after()))
+                           .add("anchor", ends_at_anchor && depth + 1 == chain.size())
+                           .done());
+    }
+    return list;
+}
+
+Json chain_problem_json(const ChainProblem& problem) {
+    return JsonObject(3)
+        .add("code", problem.code)
+        .add("message", problem.message)
+        .add("depth", problem.depth)
+        .done();
+}
+
+Json missing_issuer_json(const std::optional<MissingIssuer>& missing) {
+    if (!missing) {
+        return nullptr;
+    }
+    return JsonObject(4)
+        .add("issuer", missing->issuer)
+        .add("key_id", hex_or_null(missing->key_id))
+        .add("ca_issuers", missing->ca_issuers_urls)
+        .add("needed_by", missing->needed_by)
+        .done();
+}
+
+void print_chain_result(std::ostream& out, std::string_view name, const ChainResult& result,
+                        const VerifyOptions& options) {
+    out << name << ": ";
+    switch (result.status) {
+        case ChainStatus::Valid: out << "valid"; break;
+        case ChainStatus::Invalid: out << "NOT VALID"; break;
+        case ChainStatus::Incomplete: out << "INCOMPLETE: no path to a trust anchor"; break;
+    }
+    out << " (" << purpose_name(options.purpose) << " at " << format_rfc3339(options.time) << ")\n";
+    print_chain(out, result.chain, result.status != ChainStatus::Incomplete, "  ");
+    for (const ChainProblem& problem : result.problems) {
+        print_field(out, "  ", "problem", problem.code + ": " + problem.message);
+    }
+    for (const std::string& note : result.notes) {
+        print_field(out, "  ", "note", note);
+    }
+}
+
+Json chain_result_json(const ChainResult& result, const VerifyOptions& options) {
+    Json problems = Json::array();
+    for (const ChainProblem& problem : result.problems) {
+        problems.push_back(chain_problem_json(problem));
+    }
+    return JsonObject(9)
+        .add("status", chain_status_name(result.status))
+        .add("valid", result.valid())
+        .add("time", json_time(options.time))
+        .add("purpose", purpose_name(options.purpose))
+        .add("chain", chain_json(result.chain, result.status != ChainStatus::Incomplete))
+        .add("problems", std::move(problems))
+        .add("missing", missing_issuer_json(result.missing))
+        .add("candidate_paths", result.candidate_paths)
+        .add("notes", result.notes)
+        .done();
 }
 
 }  // namespace smimekit::cli

@@ -7,6 +7,7 @@
 #include "cli/json.hpp"
 
 #include <smimekit/certificate.hpp>
+#include <smimekit/chain.hpp>
 #include <smimekit/load.hpp>
 #include <smimekit/pkcs12.hpp>
 #include <smimekit/private_key.hpp>
@@ -46,6 +47,17 @@ Json sst_properties_json(const std::vector<SstProperty>& properties);
 void print_loaded_file(std::ostream& out, const LoadedFile& file, TimePoint now);
 /// The same as one element of inspect's "files" array (docs/json.md).
 Json loaded_file_json(const LoadedFile& file, TimePoint now);
+
+/// A chain, leaf first, one line per certificate ("  1  CN=...  [trust anchor]").
+void print_chain(std::ostream& out, const std::vector<Certificate>& chain, bool ends_at_anchor,
+                 std::string_view indent);
+Json chain_json(const std::vector<Certificate>& chain, bool ends_at_anchor);
+/// A verdict: first line "<name>: valid|NOT VALID|INCOMPLETE (...)", then chain and problems.
+void print_chain_result(std::ostream& out, std::string_view name, const ChainResult& result,
+                        const VerifyOptions& options);
+Json chain_result_json(const ChainResult& result, const VerifyOptions& options);
+Json chain_problem_json(const ChainProblem& problem);
+Json missing_issuer_json(const std::optional<MissingIssuer>& missing);
 
 /// "RSA 2048", "EC P-256", "Ed25519".
 std::string key_text(const PublicKeyInfo& key);

@@ -63,16 +63,6 @@ std::string ia5_text(const ASN1_IA5STRING* value) {
             static_cast<std::size_t>(::ASN1_STRING_length(value))};
 }
 
-std::string name_text(const X509_NAME* name) {
-    const BioPtr bio(::BIO_new(::BIO_s_mem()));
-    ossl_check(bio != nullptr, Errc::Internal, "out of memory");
-    // RFC 2253 form without escaping UTF-8: "CN=Jörg,O=Example".
-    constexpr unsigned long kFlags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
-    ossl_check(::X509_NAME_print_ex(bio.get(), name, 0, kFlags) >= 0, Errc::Malformed,
-               "cannot print a distinguished name");
-    return to_string(bio_contents(bio.get()));
-}
-
 template <class T>
 struct ExtensionValue {
     std::unique_ptr<T, void (*)(T*)> value;
@@ -124,6 +114,16 @@ std::vector<std::string> info_access_urls(X509* x509, int method_nid) {
 }
 
 }  // namespace
+
+std::string name_text(const X509_NAME* name) {
+    const BioPtr bio(::BIO_new(::BIO_s_mem()));
+    ossl_check(bio != nullptr, Errc::Internal, "out of memory");
+    // RFC 2253 form without escaping UTF-8: "CN=Jörg,O=Example".
+    constexpr unsigned long kFlags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
+    ossl_check(::X509_NAME_print_ex(bio.get(), name, 0, kFlags) >= 0, Errc::Malformed,
+               "cannot print a distinguished name");
+    return to_string(bio_contents(bio.get()));
+}
 
 ObjectId object_id(const ASN1_OBJECT* object, bool long_name) {
     std::array<char, 128> buffer{};

@@ -62,6 +62,9 @@ bool is_certificate_pem_label(std::string_view label) noexcept;
 /// The certificate of one PEM block; Errc::Malformed naming the block number.
 Certificate certificate_from_pem_block(const PemBlock& block);
 
+/// A distinguished name in RFC 4514 order and form, UTF-8 kept ("CN=Jörg,O=Example").
+std::string name_text(const X509_NAME* name);
+
 /// Algorithm, size and curve of a public key.
 PublicKeyInfo describe_public_key(const EVP_PKEY* key);
 /// The DER SubjectPublicKeyInfo of a key (public half only).
