@@ -91,4 +91,52 @@ bool looks_like_pkcs12(BytesView bytes) noexcept;
 Pkcs12Contents read_pkcs12(BytesView der, std::string_view subject,
                            const PasswordProvider& password);
 
+// ---- writing (smimekit p12 create / rewrap) --------------------------------------------------
+
+/**
+ * How a written .p12 is protected. Each profile fixes every parameter, so that a file's
+ * readers are known in advance (read_pkcs12's platform list predicts exactly these):
+ *  - Modern: certificates and key PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), HMAC-SHA256 MAC,
+ *            2048 iterations: what OpenSSL 3 writes by default. Windows 10 1709+ / Server
+ *            2019+, macOS 14+, NSS, OpenSSL; not Server 2016 and older, not gpgsm 2.2.
+ *  - Compat: pbeWithSHAAnd3-KeyTripleDES-CBC for both, HMAC-SHA1 MAC, 2048 iterations: every
+ *            Windows, gpgsm 2.2 (RSA keys), NSS, OpenSSL.
+ *  - Legacy: pbeWithSHAAnd40BitRC2-CBC for the certificates, 3DES for the key, HMAC-SHA1 MAC
+ *            (what old Windows exports and `openssl pkcs12 -legacy` write). OpenSSL 3 reads it
+ *            only with its legacy provider; prefer Compat unless a reader insists.
+ */
+enum class Pkcs12Profile { Modern, Compat, Legacy };
+
+/// "modern", "compat", "legacy".
+std::string_view profile_name(Pkcs12Profile profile) noexcept;
+/// The profile called `name` (as profile_name spells it), or nullopt.
+std::optional<Pkcs12Profile> profile_from_name(std::string_view name) noexcept;
+
+/// What goes into a new .p12. At least one of key, certificate or chain must be given.
+struct Pkcs12WriteRequest {
+    std::optional<PrivateKey> key;
+    /// The key's certificate; must carry the key's public half when both are given.
+    std::optional<Certificate> certificate;
+    /// Further certificates (issuers), written in this order after `certificate`.
+    std::vector<Certificate> chain;
+    /// The friendlyName of the key and its certificate (UTF-8, written as a BMPString); none
+    /// when empty.
+    std::string friendly_name;
+    Pkcs12Profile profile = Pkcs12Profile::Modern;
+};
+
+/**
+ * Encodes a PKCS#12 file (RFC 7292, password integrity and privacy modes) protected with
+ * `password` (UTF-8; OpenSSL turns it into the BMPString the PKCS#12 KDF wants) as `profile`
+ * says. The certificate bag of `certificate` and the shrouded key bag carry the same
+ * localKeyID (the certificate's SHA-1) and friendlyName: Windows pairs key and certificate by
+ * localKeyID. The key is only ever encrypted in memory; nothing is written anywhere. Throws:
+ *  - InvalidArgument  nothing to write, or an empty password (a .p12 whose password is empty
+ *                     protects nothing: anyone can open it);
+ *  - KeyMismatch      "the key does not belong to the certificate";
+ *  - Unsupported      Legacy without OpenSSL's legacy provider (RC2-40), or a key type PKCS#8
+ *                     cannot hold.
+ */
+Bytes write_pkcs12(const Pkcs12WriteRequest& request, const Secret& password);
+
 }  // namespace smimekit

@@ -7,20 +7,34 @@ namespace smimekit::cli {
 
 std::unique_ptr<Command> make_inspect_command();
 std::unique_ptr<Command> make_convert_command();
+std::unique_ptr<Command> make_chain_build_command();
+std::unique_ptr<Command> make_chain_verify_command();
 std::unique_ptr<Command> make_sst_create_command();
 std::unique_ptr<Command> make_sst_list_command();
 std::unique_ptr<Command> make_sst_extract_command();
+std::unique_ptr<Command> make_p12_create_command();
+std::unique_ptr<Command> make_p12_rewrap_command();
 
 std::vector<CommandEntry> make_commands() {
     std::vector<CommandEntry> entries;
     entries.emplace_back(make_inspect_command());
     entries.emplace_back(make_convert_command());
 
+    CommandGroup chain{"chain", "build and verify trust chains for S/MIME", {}};
+    chain.commands.push_back(make_chain_build_command());
+    chain.commands.push_back(make_chain_verify_command());
+    entries.emplace_back(std::move(chain));
+
     CommandGroup sst{"sst", "read and write Microsoft serialized certificate stores (.sst)", {}};
     sst.commands.push_back(make_sst_create_command());
     sst.commands.push_back(make_sst_list_command());
     sst.commands.push_back(make_sst_extract_command());
     entries.emplace_back(std::move(sst));
+
+    CommandGroup p12{"p12", "write or re-wrap .p12 files that every platform can import", {}};
+    p12.commands.push_back(make_p12_create_command());
+    p12.commands.push_back(make_p12_rewrap_command());
+    entries.emplace_back(std::move(p12));
     return entries;
 }
 
