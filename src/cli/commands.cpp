@@ -15,6 +15,13 @@ std::unique_ptr<Command> make_sst_extract_command();
 std::unique_ptr<Command> make_p12_create_command();
 std::unique_ptr<Command> make_p12_rewrap_command();
 
+std::unique_ptr<Command> make_contacts_add_command();
+std::unique_ptr<Command> make_contacts_import_command();
+std::unique_ptr<Command> make_contacts_list_command();
+std::unique_ptr<Command> make_contacts_show_command();
+std::unique_ptr<Command> make_contacts_remove_command();
+std::unique_ptr<Command> make_contacts_export_command();
+
 std::vector<CommandEntry> make_commands() {
     std::vector<CommandEntry> entries;
     entries.emplace_back(make_inspect_command());
@@ -35,6 +42,18 @@ std::vector<CommandEntry> make_commands() {
     p12.commands.push_back(make_p12_create_command());
     p12.commands.push_back(make_p12_rewrap_command());
     entries.emplace_back(std::move(p12));
+
+    CommandGroup contacts{"contacts",
+                          "the inventory of contacts' certificates: import, history, expiry "
+                          "reports, exports",
+                          {}};
+    contacts.commands.push_back(make_contacts_add_command());
+    contacts.commands.push_back(make_contacts_import_command());
+    contacts.commands.push_back(make_contacts_list_command());
+    contacts.commands.push_back(make_contacts_show_command());
+    contacts.commands.push_back(make_contacts_remove_command());
+    contacts.commands.push_back(make_contacts_export_command());
+    entries.emplace_back(std::move(contacts));
     return entries;
 }
 

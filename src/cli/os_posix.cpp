@@ -308,10 +308,14 @@ std::string user_data_directory() {
 }
 
 void create_directories(const std::string& directory) {
-    std::error_code error;
-    std::filesystem::create_directories(directory, error);
-    if (error) {
-        throw_io(directory, "cannot create directory", error.value());
+    // Each missing component with mode 0700 (the XDG base directory specification asks this of
+    // the data directories; std::filesystem::create_directories would use 0777 & ~umask).
+    std::filesystem::path partial;
+    for (const auto& component : std::filesystem::path(directory)) {
+        partial /= component;
+        if (::mkdir(partial.c_str(), S_IRWXU) != 0 && errno != EEXIST) {
+            throw_io(directory, "cannot create directory", errno);
+        }
     }
 }
 
