@@ -25,6 +25,8 @@ struct PasswordSource {
     std::string file;    ///< first line of this file (trailing CR/LF removed)
     std::string env;     ///< the value of this environment variable
     bool from_stdin = false;  ///< first line of standard input
+    /// The options' prefix ("password", "out-password"), so that hints name the right ones.
+    std::string prefix = "password";
 };
 
 struct WriteOptions {

@@ -18,6 +18,7 @@ void add_password_options(OptionSet& options, PasswordSource& source, std::strin
                           std::string_view what) {
     const std::string base(prefix);
     const std::string target(what);
+    source.prefix = base;
     // Boost keeps the option names and descriptions it is given, so these strings are copied
     // into it; the `source` members must outlive the parse (they are the command's members).
     options.visible.add_options()

@@ -216,7 +216,8 @@ Secret Io::read_password(const PasswordSource& source, std::string_view subject,
     auto first = os::prompt_hidden(prompt);
     if (!first) {
         throw Error(Errc::BadPassword, std::string(subject) + ": a password is needed", {},
-                    "give it with --password-file FILE, --password-env VAR or --password-stdin");
+                    "give it with --" + source.prefix + "-file FILE, --" + source.prefix +
+                        "-env VAR or --" + source.prefix + "-stdin");
     }
     Secret password(std::move(*first));
     if (confirm) {

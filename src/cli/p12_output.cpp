@@ -20,19 +20,7 @@ std::string contents_text(const Pkcs12WriteRequest& request) {
 }  // namespace
 
 Secret P12Output::new_password(const Io& io) const {
-    const bool has_source =
-        !m_password.file.empty() || !m_password.env.empty() || m_password.from_stdin;
-    try {
-        return io.read_password(m_password, "the new .p12", /*confirm=*/true);
-    } catch (const Error& error) {
-        // Without a terminal to prompt on, Io's hint names the input password's options.
-        if (has_source || error.hint().empty()) {
-            throw;
-        }
-        throw Error(error.code(), error.what(), error.detail(),
-                    "give it with --out-password-file FILE, --out-password-env VAR or "
-                    "--out-password-stdin");
-    }
+    return io.read_password(m_password, "the new .p12", /*confirm=*/true);
 }
 
 void P12Output::declare(OptionSet& options) {
