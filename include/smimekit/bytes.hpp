@@ -49,6 +49,10 @@ std::string base64_encode(BytesView bytes, std::size_t line_length = 0);
 /// Throws Error{Errc::Malformed} on any other character or bad padding.
 Bytes base64_decode(std::string_view text);
 
+/// Message digests (FIPS 180-4) of `bytes`.
+Bytes sha1(BytesView bytes);
+Bytes sha256(BytesView bytes);
+
 /// Overwrites `size` bytes at `data` in a way the compiler may not optimise away.
 void secure_wipe(void* data, std::size_t size) noexcept;
 

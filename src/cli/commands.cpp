@@ -14,6 +14,7 @@ std::unique_ptr<Command> make_sst_list_command();
 std::unique_ptr<Command> make_sst_extract_command();
 std::unique_ptr<Command> make_p12_create_command();
 std::unique_ptr<Command> make_p12_rewrap_command();
+std::unique_ptr<Command> make_exchange_chain_command();
 
 std::unique_ptr<Command> make_contacts_add_command();
 std::unique_ptr<Command> make_contacts_import_command();
@@ -42,6 +43,10 @@ std::vector<CommandEntry> make_commands() {
     p12.commands.push_back(make_p12_create_command());
     p12.commands.push_back(make_p12_rewrap_command());
     entries.emplace_back(std::move(p12));
+
+    CommandGroup exchange{"exchange", "Exchange Online: the chain of trust .sst and PowerShell scripts", {}};
+    exchange.commands.push_back(make_exchange_chain_command());
+    entries.emplace_back(std::move(exchange));
 
     CommandGroup contacts{"contacts",
                           "the inventory of contacts' certificates: import, history, expiry "

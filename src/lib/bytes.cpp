@@ -6,8 +6,11 @@
 #include "smimekit/error.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include <array>
+#include <string>
+#include <string_view>
 
 namespace smimekit {
 namespace {
@@ -183,6 +186,35 @@ Bytes base64_decode(std::string_view text) {
         throw Error(Errc::Malformed, "not base64: truncated");
     }
     return bytes;
+}
+
+namespace {
+
+// Fetched once: an implicit fetch per digest costs a lock and a lookup in OpenSSL 3.
+const EVP_MD* fetched(const char* name) {
+    static EVP_MD* const sha1_md = ::EVP_MD_fetch(nullptr, "SHA1", nullptr);
+    static EVP_MD* const sha256_md = ::EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return std::string_view(name) == "SHA1" ? sha1_md : sha256_md;
+}
+
+Bytes digest(const char* name, BytesView bytes) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+    unsigned int size = 0;
+    const EVP_MD* md = fetched(name);
+    if (md == nullptr || ::EVP_Digest(bytes.data(), bytes.size(), out.data(), &size, md, nullptr) != 1) {
+        throw Error(Errc::Internal, std::string(name) + " digest failed");
+    }
+    return {out.begin(), out.begin() + size};
+}
+
+}  // namespace
+
+Bytes sha1(BytesView bytes) {
+    return digest("SHA1", bytes);
+}
+
+Bytes sha256(BytesView bytes) {
+    return digest("SHA256", bytes);
 }
 
 void secure_wipe(void* data, std::size_t size) noexcept {

@@ -19,26 +19,6 @@ namespace smimekit {
 namespace detail {
 namespace {
 
-const EVP_MD* sha1_md() {
-    // Fetched once: an implicit fetch per digest costs a lock and a lookup in OpenSSL 3.
-    static EVP_MD* const md = ::EVP_MD_fetch(nullptr, "SHA1", nullptr);
-    return md;
-}
-
-const EVP_MD* sha256_md() {
-    static EVP_MD* const md = ::EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    return md;
-}
-
-Bytes digest(const EVP_MD* md, BytesView data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-    unsigned int size = 0;
-    ossl_check(md != nullptr && ::EVP_Digest(data.data(), data.size(), out.data(), &size, md,
-                                             nullptr) == 1,
-               Errc::Internal, "digest failed");
-    return {out.begin(), out.begin() + size};
-}
-
 Bytes name_der(const X509_NAME* name) {
     const unsigned char* encoded = nullptr;
     std::size_t size = 0;
@@ -213,8 +193,8 @@ Certificate::Impl::Impl(detail::X509Ptr x509, Bytes der) : m_x509(std::move(x509
     if (m_der.empty()) {
         m_der = detail::to_der(cert, [](const X509* x, unsigned char** out) { return ::i2d_X509(x, out); });
     }
-    m_sha1 = detail::digest(detail::sha1_md(), m_der);
-    m_sha256 = detail::digest(detail::sha256_md(), m_der);
+    m_sha1 = smimekit::sha1(m_der);
+    m_sha256 = smimekit::sha256(m_der);
     m_subject_der = detail::name_der(::X509_get_subject_name(cert));
     m_issuer_der = detail::name_der(::X509_get_issuer_name(cert));
     // The SubjectPublicKeyInfo as encoded in the certificate (get0: borrowed). Not i2d_PUBKEY
