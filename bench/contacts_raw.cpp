@@ -8,6 +8,8 @@
 // Prints "key value" lines on stdout (files, seconds, cpu_seconds, us_per_file,
 // certs_per_second, db_bytes). Exit 1 if a file is not one DER certificate or SQLite fails.
 
+#include "common.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -30,16 +32,10 @@
 
 namespace {
 
-template <auto FreeFn>
-struct Free {
-    template <class T>
-    void operator()(T* p) const noexcept {
-        FreeFn(p);
-    }
-};
-
-template <class T, auto FreeFn>
-using Owned = std::unique_ptr<T, Free<FreeFn>>;
+using bench::FilePtr;
+using bench::Owned;
+using bench::read_file;
+using bench::read_list;
 
 void close_file(std::FILE* file) noexcept {
     static_cast<void>(std::fclose(file));
@@ -59,39 +55,10 @@ using EvpMdPtr = Owned<EVP_MD, &::EVP_MD_free>;
 using BioPtr = Owned<BIO, &::BIO_free_all>;
 using BignumPtr = Owned<BIGNUM, &::BN_free>;
 using OpensslText = Owned<char, &free_openssl>;
-using FilePtr = Owned<std::FILE, &close_file>;
 using DbPtr = Owned<sqlite3, &close_db>;
 using StatementPtr = Owned<sqlite3_stmt, &finalize>;
 
-void read_file(const std::string& path, std::vector<unsigned char>& buffer) {
-    const FilePtr file(std::fopen(path.c_str(), "rb"));
-    if (!file) {
-        throw std::runtime_error("cannot open " + path);
-    }
-    buffer.clear();
-    std::array<unsigned char, 16384> chunk{};
-    std::size_t got = 0;
-    while ((got = std::fread(chunk.data(), 1, chunk.size(), file.get())) > 0) {
-        buffer.insert(buffer.end(), chunk.data(), chunk.data() + got);
-    }
-    if (std::ferror(file.get()) != 0) {
-        throw std::runtime_error("cannot read " + path);
-    }
-}
 
-std::vector<std::string> read_list(const std::string& list_path) {
-    std::ifstream in(list_path);
-    if (!in) {
-        throw std::runtime_error("cannot open " + list_path);
-    }
-    std::vector<std::string> paths;
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty()) {
-            paths.push_back(line);
-        }
-    }
-    return paths;
-}
 
 void check_sqlite(sqlite3* db, int rc, const char* what) {
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {

@@ -18,6 +18,8 @@
 // The first certificate made with each key is parsed back and verified, to prove the assembly.
 // Certificates are not reproducible byte for byte: serials are random, as a CA's are.
 
+#include "common.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/conf.h>
 #include <openssl/err.h>
@@ -47,21 +49,13 @@
 
 namespace {
 
+using bench::FilePtr;
+using bench::Owned;
+
 namespace fs = std::filesystem;
 
 using Bytes = std::vector<std::uint8_t>;
 using BytesView = std::span<const std::uint8_t>;
-
-template <auto FreeFn>
-struct Free {
-    template <class T>
-    void operator()(T* p) const noexcept {
-        FreeFn(p);
-    }
-};
-
-template <class T, auto FreeFn>
-using Owned = std::unique_ptr<T, Free<FreeFn>>;
 
 // Named wrappers: a standard library function has no address to take.
 void close_file(std::FILE* file) noexcept {
@@ -74,7 +68,6 @@ using EvpPkeyPtr = Owned<EVP_PKEY, &::EVP_PKEY_free>;
 using EvpMdPtr = Owned<EVP_MD, &::EVP_MD_free>;
 using EvpMdCtxPtr = Owned<EVP_MD_CTX, &::EVP_MD_CTX_free>;
 using ConfPtr = Owned<CONF, &::NCONF_free>;
-using FilePtr = Owned<std::FILE, &close_file>;
 
 /// Throws with the OpenSSL error queue (oldest entry first) unless `ok`.
 void check(bool ok, std::string_view what) {

@@ -7,6 +7,8 @@
 // checksum folds every fingerprint so that the compiler cannot drop the work. Exit 1 if a file
 // cannot be read or is not exactly one DER certificate.
 
+#include "common.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -26,56 +28,15 @@
 
 namespace {
 
-template <auto FreeFn>
-struct Free {
-    template <class T>
-    void operator()(T* p) const noexcept {
-        FreeFn(p);
-    }
-};
-
-template <class T, auto FreeFn>
-using Owned = std::unique_ptr<T, Free<FreeFn>>;
-
-// A standard library function has no address to take, so the deleter gets a name.
-void close_file(std::FILE* file) noexcept {
-    static_cast<void>(std::fclose(file));
-}
+using bench::FilePtr;
+using bench::Owned;
+using bench::read_file;
+using bench::read_list;
 
 using X509Ptr = Owned<X509, &::X509_free>;
 using EvpMdPtr = Owned<EVP_MD, &::EVP_MD_free>;
-using FilePtr = Owned<std::FILE, &close_file>;
 
-/// Reads the whole file into `buffer`, reusing its capacity from one file to the next.
-void read_file(const std::string& path, std::vector<unsigned char>& buffer) {
-    const FilePtr file(std::fopen(path.c_str(), "rb"));
-    if (!file) {
-        throw std::runtime_error("cannot open " + path);
-    }
-    buffer.clear();
-    std::array<unsigned char, 16384> chunk{};
-    std::size_t got = 0;
-    while ((got = std::fread(chunk.data(), 1, chunk.size(), file.get())) > 0) {
-        buffer.insert(buffer.end(), chunk.data(), chunk.data() + got);
-    }
-    if (std::ferror(file.get()) != 0) {
-        throw std::runtime_error("cannot read " + path);
-    }
-}
 
-std::vector<std::string> read_list(const std::string& list_path) {
-    std::ifstream in(list_path);
-    if (!in) {
-        throw std::runtime_error("cannot open " + list_path);
-    }
-    std::vector<std::string> paths;
-    for (std::string line; std::getline(in, line);) {
-        if (!line.empty()) {
-            paths.push_back(line);
-        }
-    }
-    return paths;
-}
 
 int run(const std::vector<std::string>& paths) {
     // Fetched once, as a tool processing many files would: EVP_sha256() would fetch it from the

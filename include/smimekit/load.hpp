@@ -84,6 +84,10 @@ struct LoadedTree {
  */
 LoadedTree load_tree(const std::string& path, const LoadOptions& options = {});
 
+/// Loads `path`, which must be a .sst store: Errc::Malformed "'path': not a .sst store (it is
+/// DER certificate)" for any other format.
+LoadedFile load_sst_file(const std::string& path);
+
 /// Every certificate in `path`, of any format.
 std::vector<Certificate> load_certificates(const std::string& path,
                                            const LoadOptions& options = {});

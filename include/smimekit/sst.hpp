@@ -6,6 +6,7 @@
 
 #include "smimekit/bytes.hpp"
 #include "smimekit/certificate.hpp"
+#include "smimekit/time.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -92,5 +93,25 @@ struct SstWriteOptions {
  * writes KEY_PROV_INFO or hash properties. Works for a single certificate and for none.
  */
 Bytes encode_sst(const std::vector<Certificate>& certificates, const SstWriteOptions& options = {});
+
+/// What Exchange Online makes of a certificate in the chain of trust it is given
+/// (Set-SmimeConfig -SMIMECertificateIssuingCA; sst-format.md section 5).
+struct ChainOfTrustFinding {
+    enum class Kind {
+        Expired,      ///< Exchange rejects the whole upload ("if any certificates are expired")
+        NotYetValid,  ///< useless until its notBefore
+        ExpiresSoon,  ///< a CA whose end is within the warning window
+        EndEntity,    ///< not a CA: it does not belong in a chain of trust
+    };
+    Kind kind;
+    Certificate certificate;
+    /// What is wrong, without the subject: "expired on 2022-01-01T00:00:00Z", "expires in 12 days"
+    std::string problem;
+};
+
+/// The findings for each of `certificates` at `now` (CAs within `warn_days` of their end
+/// count as expiring soon). Only Expired makes Exchange refuse the upload.
+std::vector<ChainOfTrustFinding> check_chain_of_trust(const std::vector<Certificate>& certificates,
+                                                      TimePoint now, int warn_days = 30);
 
 }  // namespace smimekit

@@ -31,7 +31,8 @@ struct Authority {
 
 std::string label(const Leaf& leaf) {
     const auto addresses = leaf.certificate.email_addresses();
-    return (addresses.empty() ? leaf.certificate.subject() : addresses.front()) + " (" + leaf.source + ")";
+    return (addresses.empty() ? leaf.certificate.subject() : addresses.front()) + " (" +
+           leaf.source + ")";
 }
 
 class ExchangeChainCommand final : public Command {
@@ -48,11 +49,14 @@ public:
             "directories of them; CA certificates among them join the pool), builds each one's\n"
             "chain to a trust anchor, and writes every CA certificate of those chains (roots and\n"
             "intermediates, each once) as the .sst that Exchange Online's Set-SmimeConfig\n"
-            "-SMIMECertificateIssuingCA takes. One certificate is enough (the Windows wizard cannot\n"
-            "export a single one). Nothing is written if a chain is incomplete (the missing issuer\n"
+            "-SMIMECertificateIssuingCA takes. One certificate is enough (the Windows wizard "
+            "cannot\n"
+            "export a single one). Nothing is written if a chain is incomplete (the missing "
+            "issuer\n"
             "is named with the AIA URL where it is published) or a CA certificate is expired\n"
             "(Exchange rejects the whole upload; --allow-expired overrides). CAs that expire\n"
-            "within 30 days are warned about. With --ps1, a PowerShell 7 script is written too: it\n"
+            "within 30 days are warned about. With --ps1, a PowerShell 7 script is written too: "
+            "it\n"
             "checks the .sst's SHA-256, uploads it (-WhatIf shows what it would do), reads the\n"
             "configuration back and compares the bytes. It names the .sst relative to itself, so\n"
             "keep the two files together.\n",
@@ -70,13 +74,14 @@ public:
 
     void declare(OptionSet& options) override {
         m_trust.declare(options);
-        options.visible.add_options()
-            ("out,o", po::value(&m_out)->required()->value_name("FILE"), "the .sst file to write")
-            ("ps1", po::value(&m_ps1)->value_name("FILE"), "also write the PowerShell 7 upload script")
-            ("allow-expired", po::bool_switch(&m_allow_expired),
-             "write expired CA certificates too (Exchange Online will refuse the upload)")
-            ("friendly-names", po::bool_switch(&m_friendly_names),
-             "give each certificate a FRIENDLY_NAME property (its common name)");
+        options.visible.add_options()("out,o", po::value(&m_out)->required()->value_name("FILE"),
+                                      "the .sst file to write")(
+            "ps1", po::value(&m_ps1)->value_name("FILE"),
+            "also write the PowerShell 7 upload script")(
+            "allow-expired", po::bool_switch(&m_allow_expired),
+            "write expired CA certificates too (Exchange Online will refuse the upload)")(
+            "friendly-names", po::bool_switch(&m_friendly_names),
+            "give each certificate a FRIENDLY_NAME property (its common name)");
         add_force_option(options, m_force);
         add_json_option(options, m_json);
         add_password_options(options, m_password, "password", "the .p12 inputs");
@@ -169,7 +174,8 @@ public:
 
 private:
     // End-entity certificates become leaves; CA certificates among the inputs join the pool.
-    ExitCode collect(Io& io, const LoadOptions& load, Store& pool, std::vector<Leaf>& leaves) const {
+    ExitCode collect(Io& io, const LoadOptions& load, Store& pool,
+                     std::vector<Leaf>& leaves) const {
         ExitCode result = ExitCode::Ok;
         for (const std::string& input : m_inputs) {
             try {
@@ -181,8 +187,9 @@ private:
                     for (const Certificate& certificate : file.certificates) {
                         if (certificate.is_ca()) {
                             pool.add(certificate);
-                        } else if (std::none_of(leaves.begin(), leaves.end(),
-                                                [&](const Leaf& l) { return l.certificate == certificate; })) {
+                        } else if (std::none_of(leaves.begin(), leaves.end(), [&](const Leaf& l) {
+                                       return l.certificate == certificate;
+                                   })) {
                             leaves.push_back({certificate, file.name});
                         }
                     }
@@ -194,16 +201,22 @@ private:
         return result;
     }
 
-    static std::vector<std::string> check_expiry(Io& io, const std::vector<Authority>& authorities) {
-        std::vector<std::string> expired;
-        const TimePoint now = io.now();
+    static std::vector<std::string> check_expiry(Io& io,
+                                                 const std::vector<Authority>& authorities) {
+        std::vector<Certificate> cas;
         for (const Authority& authority : authorities) {
-            const Certificate& c = authority.certificate;
-            if (now > c.not_after()) {
-                expired.push_back(in_quotes(c.subject()) + " expired on " + format_rfc3339(c.not_after()));
-                io.warn(expired.back() + ": Exchange Online rejects a chain of trust with an expired certificate");
-            } else if (days_between(now, c.not_after()) < 30) {
-                io.warn(in_quotes(c.subject()) + " " + describe_validity(c.not_before(), c.not_after(), now));
+            cas.push_back(authority.certificate);
+        }
+        std::vector<std::string> expired;
+        for (const ChainOfTrustFinding& finding : check_chain_of_trust(cas, io.now())) {
+            const std::string line =
+                in_quotes(finding.certificate.subject()) + " " + finding.problem;
+            if (finding.kind == ChainOfTrustFinding::Kind::Expired) {
+                expired.push_back(line);
+                io.warn(line +
+                        ": Exchange Online rejects a chain of trust with an expired certificate");
+            } else {
+                io.warn(line);
             }
         }
         return expired;
@@ -222,7 +235,8 @@ private:
             namespace fs = std::filesystem;
             const fs::path script_directory = fs::absolute(m_ps1).parent_path();
             SmimeConfigScript request;
-            request.sst_relative_path = fs::absolute(m_out).lexically_relative(script_directory).string();
+            request.sst_relative_path =
+                fs::absolute(m_out).lexically_relative(script_directory).string();
             request.sst = sst;
             request.generator = "smimekit " + std::string(version());
             for (const Authority& authority : authorities) {
@@ -232,10 +246,12 @@ private:
             script = smime_config_script(request);
         }
         io.write_file(m_out, sst, write);
-        io.info("wrote " + count_text(certificates.size(), "CA certificate", "CA certificates") + " to " + m_out);
+        io.info("wrote " + count_text(certificates.size(), "CA certificate", "CA certificates") +
+                " to " + m_out);
         if (!m_ps1.empty()) {
             io.write_file(m_ps1, as_bytes(script), write);
-            io.info("wrote the upload script " + m_ps1 + " (run it in PowerShell 7, -WhatIf first)");
+            io.info("wrote the upload script " + m_ps1 +
+                    " (run it in PowerShell 7, -WhatIf first)");
         }
     }
 
@@ -249,8 +265,9 @@ private:
         }
     }
 
-    Json report(const std::vector<Authority>& authorities, const std::vector<std::string>& incomplete,
-                const std::vector<std::string>& expired, bool written) const {
+    Json report(const std::vector<Authority>& authorities,
+                const std::vector<std::string>& incomplete, const std::vector<std::string>& expired,
+                bool written) const {
         Json document = json_document("exchange chain");
         document["output"] = m_out;
         document["script"] = m_ps1.empty() ? Json(nullptr) : Json(m_ps1);

@@ -28,7 +28,8 @@ public:
     }
     Help help() const override {
         return {
-            "sst create -o OUT.sst INPUT... [--allow-expired] [--friendly-names] [--force] [--json]",
+            "sst create -o OUT.sst INPUT... [--allow-expired] [--friendly-names] [--force] "
+            "[--json]",
             "Collects the certificates of every INPUT (any format: .der, .cer, .pem, .p7b, .sst,\n"
             "the public part of a .p12; a directory is read recursively, and files in it that are\n"
             "not certificates are skipped with a warning) and writes them, each once, as a\n"
@@ -46,17 +47,18 @@ public:
             "  smimekit sst create -o chainOfTrust.sst root.cer intermediate.cer\n"
             "  smimekit sst create -o cas.sst ca-directory/ --friendly-names\n"
             "  # then, in PowerShell 7:\n"
-            "  #   Set-SmimeConfig -SMIMECertificateIssuingCA ([System.IO.File]::ReadAllBytes('cas.sst'))\n",
+            "  #   Set-SmimeConfig -SMIMECertificateIssuingCA "
+            "([System.IO.File]::ReadAllBytes('cas.sst'))\n",
         };
     }
 
     void declare(OptionSet& options) override {
-        options.visible.add_options()
-            ("out,o", po::value(&m_out)->required()->value_name("FILE"), "the .sst file to write")
-            ("allow-expired", po::bool_switch(&m_allow_expired),
-             "write expired certificates too (Exchange Online will refuse the upload)")
-            ("friendly-names", po::bool_switch(&m_friendly_names),
-             "give each certificate a FRIENDLY_NAME property (its common name)");
+        options.visible.add_options()("out,o", po::value(&m_out)->required()->value_name("FILE"),
+                                      "the .sst file to write")(
+            "allow-expired", po::bool_switch(&m_allow_expired),
+            "write expired certificates too (Exchange Online will refuse the upload)")(
+            "friendly-names", po::bool_switch(&m_friendly_names),
+            "give each certificate a FRIENDLY_NAME property (its common name)");
         add_force_option(options, m_force);
         add_json_option(options, m_json);
         add_password_options(options, m_password);
@@ -81,21 +83,22 @@ public:
         }
 
         const TimePoint now = io.now();
+        std::vector<Certificate> certificates;
+        for (const Member& member : members) {
+            certificates.push_back(member.certificate);
+        }
         std::vector<std::string> warnings;
         std::vector<std::string> expired;
-        for (const Member& member : members) {
-            const Certificate& c = member.certificate;
-            const std::string who = in_quotes(c.subject()) + " (" + member.source + ")";
-            if (now > c.not_after()) {
-                expired.push_back(who + " expired on " + format_rfc3339(c.not_after()));
-            } else if (now < c.not_before()) {
-                warnings.push_back(who + " is not valid before " + format_rfc3339(c.not_before()));
-            } else if (c.is_ca() && days_between(now, c.not_after()) < 30) {
-                warnings.push_back(who + " " + describe_validity(c.not_before(), c.not_after(), now));
-            }
-            if (!c.is_ca()) {
-                warnings.push_back(who + " is not a CA certificate: end-entity certificates do "
-                                         "not belong in a chain of trust");
+        for (const ChainOfTrustFinding& finding : check_chain_of_trust(certificates, now)) {
+            const auto member = std::find_if(members.begin(), members.end(), [&](const Member& m) {
+                return m.certificate == finding.certificate;
+            });
+            const std::string line = in_quotes(finding.certificate.subject()) + " (" +
+                                     member->source + ") " + finding.problem;
+            if (finding.kind == ChainOfTrustFinding::Kind::Expired) {
+                expired.push_back(line);
+            } else {
+                warnings.push_back(line);
             }
         }
         for (const std::string& warning : warnings) {
@@ -106,22 +109,20 @@ public:
             io.warn(line + (refuse ? "" : " (written because of --allow-expired)"));
         }
         if (!refuse) {
-            std::vector<Certificate> certificates;
-            for (const Member& member : members) {
-                certificates.push_back(member.certificate);
-            }
             io.write_file(m_out, encode_sst(certificates, {m_friendly_names}), write);
         }
         if (m_json) {
             print_json(io.out(), report(members, warnings, expired, !refuse, now));
         }
         if (refuse) {
-            io.warn("nothing written: Exchange Online rejects a chain of trust with an expired "
-                    "certificate");
+            io.warn(
+                "nothing written: Exchange Online rejects a chain of trust with an expired "
+                "certificate");
             io.hint("remove the expired certificates, or write them anyway with --allow-expired");
             return ExitCode::Negative;
         }
-        io.info("wrote " + count_text(members.size(), "certificate", "certificates") + " to " + m_out);
+        io.info("wrote " + count_text(members.size(), "certificate", "certificates") + " to " +
+                m_out);
         return ExitCode::Ok;
     }
 
@@ -139,8 +140,9 @@ private:
                 }
                 for (LoadedFile& file : tree.files) {
                     for (Certificate& certificate : file.certificates) {
-                        const bool seen = std::any_of(members.begin(), members.end(),
-                                                      [&](const Member& m) { return m.certificate == certificate; });
+                        const bool seen = std::any_of(
+                            members.begin(), members.end(),
+                            [&](const Member& m) { return m.certificate == certificate; });
                         if (!seen) {
                             members.push_back({std::move(certificate), file.name});
                         }

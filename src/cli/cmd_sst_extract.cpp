@@ -42,11 +42,7 @@ public:
     }
 
     ExitCode run(Io& io) override {
-        const LoadedFile file = load_file(m_file);
-        if (file.format != FileFormat::Sst) {
-            throw Error(Errc::Malformed, in_quotes(m_file) + ": not a .sst store (it is " +
-                                             std::string(format_name(file.format)) + ")");
-        }
+        const LoadedFile file = load_sst_file(m_file);
         for (const std::string& warning : file.warnings) {
             io.warn(in_quotes(m_file) + ": " + warning);
         }

@@ -311,6 +311,17 @@ LoadedTree load_tree(const std::string& path, const LoadOptions& options) {
     return tree;
 }
 
+LoadedFile load_sst_file(const std::string& path) {
+    LoadedFile file = load_file(path);
+    if (file.format != FileFormat::Sst) {
+        throw Error(Errc::Malformed,
+                    in_quotes(path) + ": not a .sst store (it is " +
+                        std::string(format_name(file.format)) + ")",
+                    {}, "use 'smimekit inspect' for other formats");
+    }
+    return file;
+}
+
 std::vector<Certificate> load_certificates(const std::string& path, const LoadOptions& options) {
     LoadOptions without_keys = options;
     without_keys.keys = false;

@@ -619,4 +619,27 @@ Bytes encode_sst(const std::vector<Certificate>& certificates, const SstWriteOpt
     return out;
 }
 
+std::vector<ChainOfTrustFinding> check_chain_of_trust(const std::vector<Certificate>& certificates,
+                                                      TimePoint now, int warn_days) {
+    using Kind = ChainOfTrustFinding::Kind;
+    std::vector<ChainOfTrustFinding> findings;
+    for (const Certificate& c : certificates) {
+        if (now > c.not_after()) {
+            findings.push_back({Kind::Expired, c, "expired on " + format_rfc3339(c.not_after())});
+        } else if (now < c.not_before()) {
+            findings.push_back(
+                {Kind::NotYetValid, c, "is not valid before " + format_rfc3339(c.not_before())});
+        } else if (c.is_ca() && days_between(now, c.not_after()) < warn_days) {
+            findings.push_back(
+                {Kind::ExpiresSoon, c, describe_validity(c.not_before(), c.not_after(), now)});
+        }
+        if (!c.is_ca()) {
+            findings.push_back({Kind::EndEntity, c,
+                                "is not a CA certificate: end-entity certificates do not belong "
+                                "in a chain of trust"});
+        }
+    }
+    return findings;
+}
+
 }  // namespace smimekit
