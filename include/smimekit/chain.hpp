@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace smimekit {
@@ -31,6 +32,27 @@ enum class CrlCheck {
     All,       ///< also fail certificates whose issuer's CRL is missing (the anchor excepted)
 };
 
+/**
+ * The two path validators (ARCHITECTURE.md, "Two validators, one verdict"). OpenSSL 3 decides;
+ * Botan 2 gives an independent second opinion on the same path. Both judge exactly the path
+ * build_chain found, and the same rules of ours apply on top of both: the S/MIME rules
+ * (check_smime_rules) and max_depth.
+ */
+enum class Engine {
+    OpenSsl,
+    Botan,
+};
+
+/// "openssl", "botan" (the CLI's spelling).
+std::string_view engine_name(Engine engine) noexcept;
+
+/// Which engines verify_chain runs.
+enum class EngineChoice {
+    OpenSsl,  ///< OpenSSL alone: no Botan code runs at all
+    Botan,    ///< Botan alone decides (paths are still built by us)
+    Both,     ///< OpenSSL decides; Botan validates the path it chose (ChainResult::second_opinion)
+};
+
 struct VerifyOptions {
     TimePoint time;
     Purpose purpose = Purpose::Any;
@@ -45,6 +67,11 @@ struct VerifyOptions {
     std::optional<int> max_depth;
     std::vector<Crl> crls;
     CrlCheck crl_check = CrlCheck::Supplied;
+    /// The engines verify_chain runs.
+    EngineChoice engines = EngineChoice::OpenSsl;
+    /// With EngineChoice::Both: whose verdict stands when the engines disagree in a way no
+    /// known limit explains. None: such a result is not accepted (ChainResult::accepted).
+    std::optional<Engine> trust_engine;
 };
 
 /// One reason a path is not valid.
@@ -54,7 +81,8 @@ struct ChainProblem {
     /// "crl-not-yet-valid", "crl-missing", "crl-bad-signature", "unknown-critical-extension",
     /// "max-depth", "policy", "untrusted-root", "missing-issuer", "no-email-protection-eku",
     /// "ca-eku", "key-usage-sign", "key-usage-encrypt", "key-type-encrypt", "eku-missing",
-    /// "email-mismatch", "other". docs/json.md lists them with their meaning.
+    /// "email-mismatch", "crl-scope", "weak-hash", "weak-key", "malformed", "other".
+    /// docs/json.md lists them with their meaning.
     std::string code;
     std::string message;  ///< one line for people, naming the certificate
     int depth = -1;       ///< 0 for the leaf, 1 for its issuer, ...; -1 for the path as a whole
@@ -101,6 +129,75 @@ enum class ChainStatus {
 
 std::string_view chain_status_name(ChainStatus status) noexcept;
 
+/// How the verdicts of the two engines on one path relate.
+enum class EngineAgreement {
+    Agree,             ///< the same verdict (both valid, or both not, perhaps for other reasons)
+    BotanLimit,        ///< different verdicts, every difference explained by a known Botan 2 limit
+    PolicyDifference,  ///< different verdicts, explained by Botan's stricter default policy only
+    Disagree,          ///< different verdicts that nothing known explains: one engine is wrong
+};
+
+/// "agree", "botan-limit", "policy-difference", "disagree".
+std::string_view agreement_name(EngineAgreement agreement) noexcept;
+
+/// A problem that one engine reports and the other does not, with what explains it.
+struct KnownDifference {
+    Engine reported_by = Engine::Botan;
+    ChainProblem problem;
+    EngineAgreement kind = EngineAgreement::BotanLimit;  ///< BotanLimit or PolicyDifference
+    /// Stable, for scripts: "botan-email-name-constraints", "botan-partial-chain",
+    /// "botan-rsa-pss-key", "botan-crl-idp", "botan-sha1-policy", "botan-key-strength-policy"
+    /// (docs/json.md).
+    std::string code;
+    std::string reason;  ///< one line: what Botan 2 does and why it is not a second verdict
+};
+
+struct EngineComparison {
+    EngineAgreement agreement = EngineAgreement::Agree;
+    /// Every problem of either engine whose code the other engine did not report and that a
+    /// known limit or policy explains, also when the verdicts agree, so that a reader knows
+    /// which reasons to discount.
+    std::vector<KnownDifference> known;
+    /// The problems, of either engine, whose code the other did not report and that nothing
+    /// explains. Not empty when agreement is Disagree.
+    std::vector<std::pair<Engine, ChainProblem>> unexplained;
+};
+
+/**
+ * Classifies the difference between OpenSSL's and Botan's problems on the same `path` (leaf
+ * first, anchor last), as validate_path returned them. Problems are matched by code (the
+ * engines may file one fault at different depths). The known differences, each checked against
+ * the edge corpus (certs-test/edge/):
+ *  - botan-email-name-constraints (limit): Botan 2 cannot evaluate rfc822Name constraints. A
+ *    CA with critical e-mail name constraints makes it reject every certificate below, valid
+ *    or not; non-critical ones it ignores, so it misses violations OpenSSL finds.
+ *  - botan-partial-chain (limit): Botan 2 trusts only self-signed anchors; a trusted
+ *    intermediate gives "untrusted-root".
+ *  - botan-rsa-pss-key (limit): Botan 2 cannot decode a certificate whose key is an RSA-PSS
+ *    key ("Algorithm identifier mismatch"): "malformed". RSA-PSS signatures it verifies.
+ *  - botan-crl-idp (limit): Botan 2 wants a CRL's issuingDistributionPoint to equal the
+ *    certificate's CRL distribution point, so it rejects the usual CRL without one for a
+ *    certificate with one (RFC 5280 5.2.5: such a CRL covers every certificate of its issuer).
+ *  - botan-sha1-policy, botan-key-strength-policy (policy): Botan's default minimum strength
+ *    (110 bits) rejects SHA-1 signatures below the anchor and signatures by keys weaker than
+ *    RSA-2048 or P-224, which OpenSSL accepts at its default level.
+ * Botan 2 has no e-mail key purpose either; that is no difference, because validate_path asks
+ * neither engine for a purpose and applies our S/MIME rules to both.
+ */
+EngineComparison compare_engines(const std::vector<Certificate>& path,
+                                 const std::vector<ChainProblem>& openssl,
+                                 const std::vector<ChainProblem>& botan);
+
+/// The second engine's verdict on the path the first one chose (EngineChoice::Both).
+struct SecondOpinion {
+    Engine engine = Engine::Botan;
+    /// Its problems on ChainResult::chain (our rules included); empty means valid.
+    std::vector<ChainProblem> problems;
+    EngineComparison comparison;
+    /// VerifyOptions::trust_engine, which settles an unexplained disagreement.
+    std::optional<Engine> trust_engine;
+};
+
 struct ChainResult {
     ChainStatus status = ChainStatus::Incomplete;
     /// The chosen path (leaf first, anchor last): the first valid one, else the most
@@ -112,7 +209,18 @@ struct ChainResult {
     std::size_t candidate_paths = 0;
     std::vector<std::string> notes;
 
+    /// The engine whose verdict `status` and `problems` are.
+    Engine engine = Engine::OpenSsl;
+    /// Botan's verdict on `chain` with EngineChoice::Both, when a path reached an anchor.
+    std::optional<SecondOpinion> second_opinion;
+
     [[nodiscard]] bool valid() const noexcept { return status == ChainStatus::Valid; }
+    /**
+     * The verdict to act on (the CLI's exit code): valid(), except that with a second opinion
+     * an unexplained disagreement fails, unless trust_engine names the engine whose verdict
+     * then stands. A difference a known Botan limit or policy explains changes nothing.
+     */
+    [[nodiscard]] bool accepted() const noexcept;
     /// The CA certificates of the chain (all but the leaf).
     [[nodiscard]] std::vector<Certificate> ca_certificates() const;
 };
@@ -127,11 +235,34 @@ struct ChainResult {
 std::vector<ChainProblem> validate_path(const std::vector<Certificate>& path,
                                         const VerifyOptions& options);
 
+/**
+ * validate_path with the given engine; Engine::OpenSsl is the function above. Engine::Botan
+ * runs Botan 2's x509_path_validate over exactly `path`, handed over as DER: the leaf and the
+ * intermediates to validate, and an in-memory store holding only the anchor (Botan's store is
+ * a linear search and its path building has no work bound: it never sees the pool) and
+ * options.crls, at options.time, with no hostname and no key usage (Botan 2 has no e-mail
+ * purpose), and Botan's default policy (minimum strength 110: see compare_engines). A path of
+ * one certificate (a self-signed leaf that is its own anchor, which x509_path_validate refuses
+ * outright) goes to Botan's PKIX::check_chain, which judges such paths.
+ * CrlCheck::All makes Botan require revocation data for the leaf and the intermediates, as
+ * OpenSSL's CRL_CHECK_ALL does. Then max_depth and the S/MIME rules, ours, as for OpenSSL.
+ * Botan's statuses map to the codes OpenSSL's mapping uses where they mean the same; a
+ * certificate or CRL Botan cannot decode is "malformed", anything else Botan fails on is
+ * "other" (no Botan exception escapes). Throws Error{InvalidArgument} for an empty path.
+ */
+std::vector<ChainProblem> validate_path(const std::vector<Certificate>& path,
+                                        const VerifyOptions& options, Engine engine);
+
 /// The S/MIME rules alone (purpose, EKUs, address, CA EKUs), for the second validator too.
 std::vector<ChainProblem> check_smime_rules(const std::vector<Certificate>& path,
                                             const VerifyOptions& options);
 
-/// build_chain, then validate_path on each candidate until one passes.
+/**
+ * build_chain, then validate_path on each candidate until one passes, with the engine
+ * options.engines names (OpenSSL for Both). With EngineChoice::Both, Botan then validates the
+ * chosen path (the valid one, else the most promising) and compare_engines relates the two
+ * verdicts in second_opinion. Nothing of Botan runs with EngineChoice::OpenSsl.
+ */
 ChainResult verify_chain(const Certificate& leaf, const Store& pool, const Store& anchors,
                          const VerifyOptions& options);
 

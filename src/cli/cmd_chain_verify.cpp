@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `smimekit chain verify LEAF...` answers "is this certificate valid for S/MIME at time T, and
-// if not, why?": every reason, and what is missing when no path reaches a trust anchor.
+// if not, why?": every reason, and what is missing when no path reaches a trust anchor; by
+// default with a second opinion from Botan 2 on the same path.
 #include "cli/command.hpp"
+#include "cli/engines.hpp"
 #include "cli/render.hpp"
 #include "cli/trust_options.hpp"
 
@@ -21,7 +23,8 @@ public:
         return {
             "chain verify LEAF... (--trust PATH | --system-roots) [--pool PATH] [--at TIME]\n"
             "       [--purpose any|smime-sign|smime-encrypt] [--eku EKU] [--email ADDR] [--crl PATH]\n"
-            "       [--crl-check supplied|all] [--max-depth N] [--json]",
+            "       [--crl-check supplied|all] [--max-depth N] [--engine openssl|botan|both]\n"
+            "       [--trust-engine openssl|botan] [--json]",
             "Builds every path from each LEAF through the --pool certificates to a --trust anchor\n"
             "(cross-signed and duplicate-named issuers included, loops and hostile pools bounded)\n"
             "and validates it with OpenSSL at --at (default now): validity, signatures, basic\n"
@@ -34,15 +37,22 @@ public:
             "A LEAF file may hold more certificates (a PEM chain, a .p12 with its CAs): the first\n"
             "(or the .p12 key's) is the leaf, the others join the pool. Anchors are never implied.\n"
             "--max-depth N limits the intermediate CAs (leaf and anchor not counted), as OpenSSL's\n"
-            "-verify_depth. --crl-check all also fails certificates whose issuer's CRL is missing.\n",
+            "-verify_depth. --crl-check all also fails certificates whose issuer's CRL is missing.\n"
+            "Two engines: OpenSSL decides, and Botan 2 validates the same path (default --engine\n"
+            "both). Known Botan 2 limits (e-mail name constraints, trusted intermediates, RSA-PSS\n"
+            "keys, CRLs without issuingDistributionPoint) and its stricter policy (no SHA-1, no\n"
+            "key under 2048 bits) are shown as such; any other difference is a disagreement,\n"
+            "shown with both engines' reasons, and fails unless --trust-engine names the engine\n"
+            "whose verdict stands.\n",
             "  0  every LEAF is valid\n"
-            "  1  a LEAF is not valid, or no path reaches a trust anchor\n"
-            "  2  usage: no --trust or --system-roots, an unknown --purpose or --eku\n"
+            "  1  a LEAF is not valid, no path reaches a trust anchor, or the engines disagree\n"
+            "  2  usage: no --trust or --system-roots, an unknown --purpose, --eku or --engine\n"
             "  3  a LEAF, a --trust or a --crl file is missing or unreadable as certificates\n"
             "  4  wrong or missing password for a .p12 LEAF\n",
             "  smimekit chain verify alice.der --pool intermediates/ --trust root.pem --purpose smime-sign\n"
             "  smimekit chain verify bob.p12 --system-roots --email bob@example.org --json\n"
-            "  smimekit chain verify alice.der --trust root.pem --crl ca.crl --crl-check all\n",
+            "  smimekit chain verify alice.der --trust root.pem --crl ca.crl --crl-check all\n"
+            "  smimekit chain verify alice.der --pool cas/ --trust root.pem --engine openssl\n",
         };
     }
 
@@ -59,6 +69,7 @@ public:
             ("crl-check", po::value(&m_crl_check)->value_name("MODE"),
              "supplied (default): check where a CRL was given; all: a missing CRL fails too")
             ("max-depth", po::value(&m_max_depth)->value_name("N"), "at most N intermediate CAs");
+        m_engines.declare(options);
         add_json_option(options, m_json);
         add_password_options(options, m_password, "password", "a .p12 leaf");
         options.hidden.add_options()("leaf", po::value(&m_leaves)->required(), "leaf certificates");
@@ -98,6 +109,7 @@ public:
         if (!m_email.empty()) {
             m_options.email = m_email;
         }
+        m_engines.apply(m_options);
     }
 
     ExitCode run(Io& io) override {
@@ -126,16 +138,18 @@ public:
                 const Certificate leaf = load_leaf(path, load, companions);
                 pool.add(companions);
                 const ChainResult chain = verify_chain(leaf, pool, anchors, m_options);
-                if (!chain.valid()) {
+                if (!chain.accepted()) {
                     result = most_severe(result, ExitCode::Negative);
                 }
                 if (json) {
                     Json entry{{"file", path}};
                     entry.update(chain_result_json(chain, m_options));
+                    entry["engines"] = engines_json(chain, m_options.engines);
                     json->add(entry);
                 } else {
                     progress.finish();
                     print_chain_result(io.out(), path, chain, m_options);
+                    print_engines(io.out(), chain, m_options.engines);
                 }
             } catch (const Error& error) {
                 progress.finish();
@@ -157,6 +171,7 @@ private:
     std::vector<std::string> m_crls;
     std::string m_crl_check;
     int m_max_depth = -1;
+    EngineOptions m_engines;
     bool m_json = false;
     PasswordSource m_password;
     std::vector<std::string> m_leaves;

@@ -2,13 +2,17 @@
 // Chains: our own path builder over an indexed Store (OpenSSL's builder takes the first issuer
 // it finds and cannot tell us what is missing), then OpenSSL validates exactly the path we
 // chose, with a verify callback that collects every error instead of stopping at the first.
+// Botan 2, the second opinion, judges the same path through detail/botan_bridge (DER only),
+// and compare_engines says how the two verdicts relate.
 #include "smimekit/chain.hpp"
 
+#include "detail/botan_bridge.hpp"
 #include "detail/certificate_impl.hpp"
 #include "detail/crl_impl.hpp"
 
 #include <openssl/objects.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <array>
@@ -215,6 +219,12 @@ std::string_view code_for(int error) {
         case X509_V_ERR_UNABLE_TO_GET_CRL: return "crl-missing";
         case X509_V_ERR_CRL_SIGNATURE_FAILURE:
         case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE: return "crl-bad-signature";
+        case X509_V_ERR_DIFFERENT_CRL_SCOPE: return "crl-scope";
+        // Only at a security level above OpenSSL's default, which we never set; named as
+        // Botan's policy rejections are, so that the two read alike.
+        case X509_V_ERR_CA_MD_TOO_WEAK: return "weak-hash";
+        case X509_V_ERR_CA_KEY_TOO_SMALL:
+        case X509_V_ERR_EE_KEY_TOO_SMALL: return "weak-key";
         case X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION:
         case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION: return "unknown-critical-extension";
         case X509_V_ERR_CERT_CHAIN_TOO_LONG: return "max-depth";
@@ -343,6 +353,158 @@ std::string address_list(const std::vector<std::string>& addresses) {
     return text.empty() ? "none" : text;
 }
 
+// ---- the second engine ----------------------------------------------------------------
+
+std::vector<ChainProblem> botan_problems(const std::vector<Certificate>& path,
+                                         const VerifyOptions& options) {
+    detail::BotanPathInput input;
+    input.time = options.time;
+    input.require_revocation = options.crl_check == CrlCheck::All;
+    for (const Certificate& certificate : path) {
+        input.path.push_back(certificate.der());
+        input.names.push_back(certificate.subject());
+    }
+    for (const Crl& crl : options.crls) {
+        input.crls.push_back(crl.der());
+    }
+    std::vector<ChainProblem> problems = detail::botan_validate_path(input);
+    // Botan has no depth limit; this one is the caller's, applied as OpenSSL's -verify_depth
+    // does, which names the first certificate beyond the limit.
+    const std::size_t intermediates = path.size() > 2 ? path.size() - 2 : 0;
+    if (options.max_depth && intermediates > static_cast<std::size_t>(*options.max_depth)) {
+        const int depth = *options.max_depth + 1;
+        problems.push_back({"max-depth",
+                            who(path[static_cast<std::size_t>(depth)]) + ": more than " +
+                                std::to_string(*options.max_depth) + " intermediate CAs",
+                            depth});
+    }
+    return problems;
+}
+
+/// Whether a certificate constrains e-mail addresses (rfc822Name subtrees, RFC 5280 4.2.1.10).
+struct EmailConstraints {
+    bool present = false;
+    bool critical = false;
+};
+
+EmailConstraints email_constraints(const Certificate& certificate) {
+    int critical = -1;
+    using NameConstraintsPtr = detail::Owned<NAME_CONSTRAINTS, &::NAME_CONSTRAINTS_free>;
+    const NameConstraintsPtr constraints(static_cast<NAME_CONSTRAINTS*>(::X509_get_ext_d2i(
+        detail::x509_of(certificate), NID_name_constraints, &critical, nullptr)));
+    detail::clear_error_queue();
+    EmailConstraints result;
+    if (!constraints) {
+        return result;
+    }
+    for (STACK_OF(GENERAL_SUBTREE) * subtrees :
+         {constraints->permittedSubtrees, constraints->excludedSubtrees}) {
+        for (int i = 0; i < sk_GENERAL_SUBTREE_num(subtrees); ++i) {
+            const GENERAL_SUBTREE* subtree =
+                sk_GENERAL_SUBTREE_value(subtrees, i);  // get0: borrowed
+            result.present = result.present || subtree->base->type == GEN_EMAIL;
+        }
+    }
+    result.critical = critical == 1;
+    return result;
+}
+
+// Botan 2's estimated strength is below its default minimum of 110 bits: RSA and DSA under
+// 2048 bits, elliptic curves under 224 bits (x509path.h, Path_Validation_Restrictions).
+bool weaker_than_botan_minimum(const PublicKeyInfo& key) {
+    switch (key.algorithm) {
+        case KeyAlgorithm::Rsa:
+        case KeyAlgorithm::RsaPss:
+        case KeyAlgorithm::Dsa:
+            return key.bits < 2048;
+        case KeyAlgorithm::Ec:
+            return key.bits < 224;
+        case KeyAlgorithm::Ed25519:
+        case KeyAlgorithm::Ed448:
+        case KeyAlgorithm::Other:
+            return false;
+    }
+    return false;
+}
+
+/// What explains `problem`, which `engine` reported and the other did not; nullopt if nothing.
+std::optional<KnownDifference> explain(const std::vector<Certificate>& path, Engine engine,
+                                       const ChainProblem& problem) {
+    const auto at = [&](int depth) -> const Certificate* {
+        return depth >= 0 && static_cast<std::size_t>(depth) < path.size()
+                   ? &path[static_cast<std::size_t>(depth)]
+                   : nullptr;
+    };
+    // A CA above `depth` (any CA of the path when depth is -1) with e-mail name constraints
+    // whose criticality is `critical`.
+    const auto email_constrained_above = [&](int depth, bool critical) {
+        for (std::size_t i = static_cast<std::size_t>(std::max(depth, 0)) + 1; i < path.size();
+             ++i) {
+            const EmailConstraints constraints = email_constraints(path[i]);
+            if (constraints.present && constraints.critical == critical) {
+                return true;
+            }
+        }
+        return false;
+    };
+    const auto known = [&](EngineAgreement kind, std::string code, std::string reason) {
+        return KnownDifference{engine, problem, kind, std::move(code), std::move(reason)};
+    };
+    if (engine == Engine::Botan) {
+        if (problem.code == "name-constraints" && email_constrained_above(problem.depth, true)) {
+            return known(EngineAgreement::BotanLimit, "botan-email-name-constraints",
+                         "Botan 2 cannot evaluate e-mail (rfc822Name) name constraints and rejects "
+                         "every certificate under a CA with critical ones");
+        }
+        if (problem.code == "untrusted-root" && !path.empty() &&
+            !(path.back().is_self_issued() && signed_by(path.back(), path.back()))) {
+            return known(EngineAgreement::BotanLimit, "botan-partial-chain",
+                         "Botan 2 trusts only self-signed anchors; " + who(path.back()) +
+                             " is not self-signed");
+        }
+        const Certificate* const certificate = at(problem.depth);
+        if (problem.code == "malformed" && certificate != nullptr &&
+            certificate->public_key().algorithm == KeyAlgorithm::RsaPss) {
+            return known(EngineAgreement::BotanLimit, "botan-rsa-pss-key",
+                         "Botan 2 cannot decode a certificate whose key is an RSA-PSS "
+                         "(id-RSASSA-PSS) key; RSA-PSS signatures by RSA keys it verifies");
+        }
+        if (problem.code == "crl-scope" && certificate != nullptr &&
+            !certificate->crl_urls().empty()) {
+            return known(EngineAgreement::BotanLimit, "botan-crl-idp",
+                         "Botan 2 wants the CRL's issuingDistributionPoint to equal the "
+                         "certificate's CRL distribution point; a CRL without one covers every "
+                         "certificate of its issuer (RFC 5280 section 5.2.5)");
+        }
+        if (problem.code == "weak-hash" && certificate != nullptr &&
+            (certificate->signature_digest() == "SHA1" ||
+             certificate->signature_digest() == "MD5")) {
+            return known(EngineAgreement::PolicyDifference, "botan-sha1-policy",
+                         "Botan's default policy (strength 110) does not trust " +
+                             certificate->signature_digest() +
+                             " signatures; OpenSSL accepts them at its default level");
+        }
+        if (problem.code == "weak-key" && certificate != nullptr) {
+            const Certificate& signer =
+                at(problem.depth + 1) != nullptr ? *at(problem.depth + 1) : *certificate;
+            if (weaker_than_botan_minimum(signer.public_key())) {
+                return known(EngineAgreement::PolicyDifference, "botan-key-strength-policy",
+                             "Botan's default policy (strength 110) rejects signatures by " +
+                                 signer.public_key().name + "-" +
+                                 std::to_string(signer.public_key().bits) +
+                                 " keys; OpenSSL accepts them at its default level");
+            }
+        }
+        return std::nullopt;
+    }
+    if (problem.code == "name-constraints" && email_constrained_above(problem.depth, false)) {
+        return known(EngineAgreement::BotanLimit, "botan-email-name-constraints",
+                     "Botan 2 cannot evaluate e-mail (rfc822Name) name constraints and ignores "
+                     "non-critical ones, so it does not see this violation");
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string_view purpose_name(Purpose purpose) noexcept {
@@ -354,6 +516,30 @@ std::string_view purpose_name(Purpose purpose) noexcept {
     return "any";
 }
 
+std::string_view engine_name(Engine engine) noexcept {
+    switch (engine) {
+        case Engine::OpenSsl:
+            return "openssl";
+        case Engine::Botan:
+            return "botan";
+    }
+    return "openssl";
+}
+
+std::string_view agreement_name(EngineAgreement agreement) noexcept {
+    switch (agreement) {
+        case EngineAgreement::Agree:
+            return "agree";
+        case EngineAgreement::BotanLimit:
+            return "botan-limit";
+        case EngineAgreement::PolicyDifference:
+            return "policy-difference";
+        case EngineAgreement::Disagree:
+            return "disagree";
+    }
+    return "disagree";
+}
+
 std::string_view chain_status_name(ChainStatus status) noexcept {
     switch (status) {
         case ChainStatus::Valid: return "valid";
@@ -361,6 +547,16 @@ std::string_view chain_status_name(ChainStatus status) noexcept {
         case ChainStatus::Incomplete: return "incomplete";
     }
     return "invalid";
+}
+
+bool ChainResult::accepted() const noexcept {
+    if (!second_opinion || second_opinion->comparison.agreement != EngineAgreement::Disagree) {
+        return valid();
+    }
+    if (!second_opinion->trust_engine) {
+        return false;
+    }
+    return *second_opinion->trust_engine == engine ? valid() : second_opinion->problems.empty();
 }
 
 std::vector<Certificate> ChainResult::ca_certificates() const {
@@ -463,10 +659,63 @@ std::vector<ChainProblem> validate_path(const std::vector<Certificate>& path,
     return problems;
 }
 
+std::vector<ChainProblem> validate_path(const std::vector<Certificate>& path,
+                                        const VerifyOptions& options, Engine engine) {
+    if (engine == Engine::OpenSsl) {
+        return validate_path(path, options);
+    }
+    if (path.empty()) {
+        throw Error(Errc::InvalidArgument, "an empty path cannot be validated");
+    }
+    std::vector<ChainProblem> problems = botan_problems(path, options);
+    for (ChainProblem& problem : check_smime_rules(path, options)) {
+        problems.push_back(std::move(problem));
+    }
+    return problems;
+}
+
+EngineComparison compare_engines(const std::vector<Certificate>& path,
+                                 const std::vector<ChainProblem>& openssl,
+                                 const std::vector<ChainProblem>& botan) {
+    EngineComparison comparison;
+    const auto has_code = [](const std::vector<ChainProblem>& problems, const std::string& code) {
+        return std::any_of(problems.begin(), problems.end(),
+                           [&](const ChainProblem& p) { return p.code == code; });
+    };
+    const auto sort_out = [&](Engine engine, const std::vector<ChainProblem>& mine,
+                              const std::vector<ChainProblem>& theirs) {
+        for (const ChainProblem& problem : mine) {
+            if (has_code(theirs, problem.code)) {
+                continue;
+            }
+            if (auto known = explain(path, engine, problem)) {
+                comparison.known.push_back(std::move(*known));
+            } else {
+                comparison.unexplained.emplace_back(engine, problem);
+            }
+        }
+    };
+    sort_out(Engine::OpenSsl, openssl, botan);
+    sort_out(Engine::Botan, botan, openssl);
+    if (openssl.empty() == botan.empty()) {
+        comparison.agreement = EngineAgreement::Agree;
+    } else if (!comparison.unexplained.empty()) {
+        comparison.agreement = EngineAgreement::Disagree;
+    } else {
+        const bool limit = std::any_of(
+            comparison.known.begin(), comparison.known.end(),
+            [](const KnownDifference& k) { return k.kind == EngineAgreement::BotanLimit; });
+        comparison.agreement =
+            limit ? EngineAgreement::BotanLimit : EngineAgreement::PolicyDifference;
+    }
+    return comparison;
+}
+
 ChainResult verify_chain(const Certificate& leaf, const Store& pool, const Store& anchors,
                          const VerifyOptions& options) {
     ChainBuild built = build_chain(leaf, pool, anchors, options.time);
     ChainResult result;
+    result.engine = options.engines == EngineChoice::Botan ? Engine::Botan : Engine::OpenSsl;
     result.candidate_paths = built.paths.size();
     result.notes = std::move(built.notes);
     if (built.paths.empty()) {
@@ -500,20 +749,28 @@ ChainResult verify_chain(const Certificate& leaf, const Store& pool, const Store
         }
         return result;
     }
+    result.status = ChainStatus::Invalid;
     for (std::size_t i = 0; i < built.paths.size(); ++i) {
-        std::vector<ChainProblem> problems = validate_path(built.paths[i], options);
+        std::vector<ChainProblem> problems = validate_path(built.paths[i], options, result.engine);
         if (problems.empty()) {
             result.status = ChainStatus::Valid;
             result.chain = std::move(built.paths[i]);
             result.problems.clear();
-            return result;
+            break;
         }
         if (i == 0) {
             result.chain = built.paths[0];
             result.problems = std::move(problems);
         }
     }
-    result.status = ChainStatus::Invalid;
+    if (options.engines == EngineChoice::Both) {
+        SecondOpinion opinion;
+        opinion.engine = Engine::Botan;
+        opinion.problems = validate_path(result.chain, options, Engine::Botan);
+        opinion.comparison = compare_engines(result.chain, result.problems, opinion.problems);
+        opinion.trust_engine = options.trust_engine;
+        result.second_opinion = std::move(opinion);
+    }
     return result;
 }
 
