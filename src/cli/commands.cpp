@@ -7,6 +7,7 @@ namespace smimekit::cli {
 
 std::unique_ptr<Command> make_inspect_command();
 std::unique_ptr<Command> make_convert_command();
+std::unique_ptr<Command> make_check_command();
 std::unique_ptr<Command> make_chain_build_command();
 std::unique_ptr<Command> make_chain_verify_command();
 std::unique_ptr<Command> make_sst_create_command();
@@ -15,6 +16,9 @@ std::unique_ptr<Command> make_sst_extract_command();
 std::unique_ptr<Command> make_p12_create_command();
 std::unique_ptr<Command> make_p12_rewrap_command();
 std::unique_ptr<Command> make_exchange_chain_command();
+std::unique_ptr<Command> make_exchange_contacts_command();
+std::unique_ptr<Command> make_exchange_diff_command();
+std::unique_ptr<Command> make_mail_compose_command();
 
 std::unique_ptr<Command> make_contacts_add_command();
 std::unique_ptr<Command> make_contacts_import_command();
@@ -22,11 +26,13 @@ std::unique_ptr<Command> make_contacts_list_command();
 std::unique_ptr<Command> make_contacts_show_command();
 std::unique_ptr<Command> make_contacts_remove_command();
 std::unique_ptr<Command> make_contacts_export_command();
+std::unique_ptr<Command> make_contacts_verify_command();
 
 std::vector<CommandEntry> make_commands() {
     std::vector<CommandEntry> entries;
     entries.emplace_back(make_inspect_command());
     entries.emplace_back(make_convert_command());
+    entries.emplace_back(make_check_command());
 
     CommandGroup chain{"chain", "build and verify trust chains for S/MIME", {}};
     chain.commands.push_back(make_chain_build_command());
@@ -46,7 +52,13 @@ std::vector<CommandEntry> make_commands() {
 
     CommandGroup exchange{"exchange", "Exchange Online: the chain of trust .sst and PowerShell scripts", {}};
     exchange.commands.push_back(make_exchange_chain_command());
+    exchange.commands.push_back(make_exchange_contacts_command());
+    exchange.commands.push_back(make_exchange_diff_command());
     entries.emplace_back(std::move(exchange));
+
+    CommandGroup mail{"mail", "compose, sign, verify, encrypt and decrypt S/MIME test mails", {}};
+    mail.commands.push_back(make_mail_compose_command());
+    entries.emplace_back(std::move(mail));
 
     CommandGroup contacts{"contacts",
                           "the inventory of contacts' certificates: import, history, expiry "
@@ -58,6 +70,7 @@ std::vector<CommandEntry> make_commands() {
     contacts.commands.push_back(make_contacts_show_command());
     contacts.commands.push_back(make_contacts_remove_command());
     contacts.commands.push_back(make_contacts_export_command());
+    contacts.commands.push_back(make_contacts_verify_command());
     entries.emplace_back(std::move(contacts));
     return entries;
 }
