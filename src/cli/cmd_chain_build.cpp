@@ -3,6 +3,7 @@
 // leaf to a trust anchor through the pool, or exactly which issuer is missing and where its
 // certificate is published.
 #include "cli/command.hpp"
+#include "cli/each_input.hpp"
 #include "cli/render.hpp"
 #include "cli/trust_options.hpp"
 
@@ -19,7 +20,8 @@ public:
     }
     Help help() const override {
         return {
-            "chain build LEAF... (--trust PATH | --system-roots) [--pool PATH] [--at TIME] [--json]",
+            "chain build LEAF... (--trust PATH | --system-roots) [--pool PATH] [--at TIME] "
+            "[--json]",
             "Prints every candidate path from each LEAF through the --pool certificates to a\n"
             "--trust anchor, most promising first (all certificates valid at --at, then shorter).\n"
             "Issuers are matched by name and key identifier and must have signed the certificate\n"
@@ -60,29 +62,18 @@ public:
         if (m_json) {
             json.emplace(io.out(), json_document("chain build"), "results");
         }
-        ExitCode result = ExitCode::Ok;
-        for (const std::string& path : m_leaves) {
-            try {
-                std::vector<Certificate> companions;
-                const Certificate leaf = load_leaf(path, load, companions);
-                pool.add(companions);
-                const ChainBuild built = build_chain(leaf, pool, anchors, time);
-                if (built.paths.empty()) {
-                    result = most_severe(result, ExitCode::Negative);
-                }
-                if (json) {
-                    json->add(build_json(path, built));
-                } else {
-                    print_build(io.out(), path, built);
-                }
-            } catch (const Error& error) {
-                result = most_severe(result, io.report(error));
-                if (json) {
-                    json->add({{"file", path}, {"error", json_error(error)}});
-                }
+        return for_each_input(io, m_leaves, json ? &*json : nullptr, [&](const std::string& path) {
+            std::vector<Certificate> companions;
+            const Certificate leaf = load_leaf(path, load, companions);
+            pool.add(companions);
+            const ChainBuild built = build_chain(leaf, pool, anchors, time);
+            if (json) {
+                json->add(build_json(path, built));
+            } else {
+                print_build(io.out(), path, built);
             }
-        }
-        return result;
+            return built.paths.empty() ? ExitCode::Negative : ExitCode::Ok;
+        });
     }
 
 private:
@@ -91,16 +82,20 @@ private:
             out << path << ": no path to a trust anchor\n";
             print_chain(out, built.partial, false, "  ");
             if (built.ends_at_untrusted_root) {
-                print_field(out, "  ", "missing", "trust: the chain ends at a self-signed certificate that is not an anchor");
+                print_field(
+                    out, "  ", "missing",
+                    "trust: the chain ends at a self-signed certificate that is not an anchor");
             } else if (built.missing) {
                 print_field(out, "  ", "missing", built.missing->issuer);
-                print_field(out, "  ", "key id", built.missing->key_id ? to_hex(*built.missing->key_id, ':') : "-");
+                print_field(out, "  ", "key id",
+                            built.missing->key_id ? to_hex(*built.missing->key_id, ':') : "-");
                 for (const std::string& url : built.missing->ca_issuers_urls) {
                     print_field(out, "  ", "published at", url);
                 }
             }
         } else {
-            out << path << ": " << count_text(built.paths.size(), "path", "paths") << " to a trust anchor\n";
+            out << path << ": " << count_text(built.paths.size(), "path", "paths")
+                << " to a trust anchor\n";
             for (std::size_t i = 0; i < built.paths.size(); ++i) {
                 out << "  path " << i + 1 << '\n';
                 print_chain(out, built.paths[i], true, "    ");

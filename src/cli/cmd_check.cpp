@@ -3,6 +3,7 @@
 // and Exchange Online, and if not, what do I do?": one verdict per file, FIT or NOT FIT, and
 // findings with a stable code, a severity and a hint. All the judging is in smimekit/check.hpp.
 #include "cli/command.hpp"
+#include "cli/each_input.hpp"
 #include "cli/render.hpp"
 #include "cli/trust_options.hpp"
 
@@ -100,33 +101,22 @@ public:
         if (m_json) {
             json.emplace(io.out(), json_document("check"), "results");
         }
-        ExitCode result = ExitCode::Ok;
-        for (const std::string& path : m_files) {
-            try {
-                const LoadedFile file = load_file(path, load);
-                if (file.certificates.empty()) {
-                    throw Error(Errc::Malformed, in_quotes(path) + ": holds no certificate");
-                }
-                pool.add(std::vector<Certificate>(file.certificates.begin() + 1,
-                                                  file.certificates.end()));
-                const CheckReport report =
-                    check(file.certificates.front(), pool, anchors, file.pkcs12, m_options);
-                if (!report.fit()) {
-                    result = most_severe(result, ExitCode::Negative);
-                }
-                if (json) {
-                    json->add(report_json(path, file.certificates.front(), report));
-                } else {
-                    print_report(io.out(), path, file.certificates.front(), report);
-                }
-            } catch (const Error& error) {
-                result = most_severe(result, io.report(error));
-                if (json) {
-                    json->add({{"file", path}, {"error", json_error(error)}});
-                }
+        return for_each_input(io, m_files, json ? &*json : nullptr, [&](const std::string& path) {
+            const LoadedFile file = load_file(path, load);
+            if (file.certificates.empty()) {
+                throw Error(Errc::Malformed, in_quotes(path) + ": holds no certificate");
             }
-        }
-        return result;
+            pool.add(
+                std::vector<Certificate>(file.certificates.begin() + 1, file.certificates.end()));
+            const CheckReport report =
+                check(file.certificates.front(), pool, anchors, file.pkcs12, m_options);
+            if (json) {
+                json->add(report_json(path, file.certificates.front(), report));
+            } else {
+                print_report(io.out(), path, file.certificates.front(), report);
+            }
+            return report.fit() ? ExitCode::Ok : ExitCode::Negative;
+        });
     }
 
 private:

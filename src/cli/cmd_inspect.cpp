@@ -2,6 +2,7 @@
 // `smimekit inspect FILE...` answers "what exactly is in this file?": every certificate and key
 // of any format, and for a .p12 how it is protected and which platforms can import it.
 #include "cli/command.hpp"
+#include "cli/each_input.hpp"
 #include "cli/render.hpp"
 
 #include <smimekit/load.hpp>
@@ -51,32 +52,24 @@ public:
     }
 
     ExitCode run(Io& io) override {
-        ExitCode result = ExitCode::Ok;
         std::optional<JsonListPrinter> json;
         if (m_json) {
             json.emplace(io.out(), json_document("inspect"), "files");
         }
         LoadOptions options;
         options.password = io.password_provider(m_password);
-        for (const std::string& path : m_files) {
-            try {
-                const LoadedFile file = load_file(path, options);
-                for (const std::string& warning : file.warnings) {
-                    io.warn(in_quotes(path) + ": " + warning);
-                }
-                if (json) {
-                    json->add(loaded_file_json(file, io.now()));
-                } else {
-                    print_loaded_file(io.out(), file, io.now());
-                }
-            } catch (const Error& error) {
-                result = most_severe(result, io.report(error));
-                if (json) {
-                    json->add({{"file", path}, {"error", json_error(error)}});
-                }
+        return for_each_input(io, m_files, json ? &*json : nullptr, [&](const std::string& path) {
+            const LoadedFile file = load_file(path, options);
+            for (const std::string& warning : file.warnings) {
+                io.warn(in_quotes(path) + ": " + warning);
             }
-        }
-        return result;
+            if (json) {
+                json->add(loaded_file_json(file, io.now()));
+            } else {
+                print_loaded_file(io.out(), file, io.now());
+            }
+            return ExitCode::Ok;
+        });
     }
 
 private:
