@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs what is missing (as root), builds smimekit into build/, and runs the main job on the
 # committed test PKI in certs-test/: what is in a .p12, is a certificate fit for S/MIME, which CA
-# certificates Exchange Online needs, and the chain-of-trust .sst with its upload script.
+# certificates Exchange Online needs, the chain-of-trust .sst with its upload script, and a
+# contacts inventory with the script that publishes its certificates in Exchange Online.
 # Outputs go to build/demo/.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -26,5 +27,9 @@ step "$smimekit" exchange chain certs-test/users/alice.der certs-test/users/bob-
     certs-test/users/cross-user.pem --pool certs-test/ca --trust certs-test/ca/root-rsa.pem \
     -o "$out/chainOfTrust.sst" --ps1 "$out/Upload-ChainOfTrust.ps1"
 step "$smimekit" sst list "$out/chainOfTrust.sst"
-printf '\nThe files for Exchange Online are in %s/: upload with PowerShell 7:\n  %s\n' "$out" \
-    "pwsh $out/Upload-ChainOfTrust.ps1 -WhatIf"
+step "$smimekit" contacts import --db "$out/inventory.db" certs-test/users
+step "$smimekit" contacts list --db "$out/inventory.db"
+step "$smimekit" contacts list --db "$out/inventory.db" --expired || true
+step "$smimekit" exchange contacts --db "$out/inventory.db" --all -o "$out/Publish-Contacts.ps1"
+printf '\nThe files for Exchange Online are in %s/: run them in PowerShell 7, -WhatIf first:\n' "$out"
+printf '  pwsh %s -WhatIf\n' "$out/Upload-ChainOfTrust.ps1" "$out/Publish-Contacts.ps1"
