@@ -324,6 +324,14 @@ struct ComposeRequest {
 /// Called with the message bytes in order, in pieces of a few hundred KiB at most.
 using ByteSink = std::function<void(BytesView)>;
 
+/// The reading counterpart of ByteSink, for inputs too large to hold in memory (smime.hpp
+/// signs and encrypts from one): fills the start of `buffer` with the next bytes and returns how
+/// many it wrote; 0 means the end of the input. Errors are thrown as smimekit::Error.
+using ByteSource = std::function<std::size_t(std::span<std::uint8_t> buffer)>;
+
+/// A ByteSource over bytes in memory; `bytes` is borrowed and must outlive the source.
+ByteSource memory_source(BytesView bytes);
+
 struct ComposeResult {
     /// Choices the writer made that the user may want to know about ("'x.eml' holds 8-bit
     /// data, attached as application/octet-stream"); empty normally.

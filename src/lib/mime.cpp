@@ -269,6 +269,15 @@ bool MimeEntity::well_formed() const noexcept {
                        [](const MimeEntity& part) { return part.well_formed(); });
 }
 
+ByteSource memory_source(BytesView bytes) {
+    return [bytes, offset = std::size_t{0}](std::span<std::uint8_t> buffer) mutable {
+        const std::size_t n = std::min(buffer.size(), bytes.size() - offset);
+        std::copy_n(bytes.begin() + static_cast<std::ptrdiff_t>(offset), n, buffer.begin());
+        offset += n;
+        return n;
+    };
+}
+
 MimeEntity parse_mime(BytesView message, const MimeParseLimits& limits) {
     detail::MimeReader reader(limits);
     return reader.read(message, 0, false);
