@@ -19,6 +19,12 @@ std::unique_ptr<Command> make_exchange_chain_command();
 std::unique_ptr<Command> make_exchange_contacts_command();
 std::unique_ptr<Command> make_exchange_diff_command();
 std::unique_ptr<Command> make_mail_compose_command();
+std::unique_ptr<Command> make_mail_sign_command();
+std::unique_ptr<Command> make_mail_verify_command();
+std::unique_ptr<Command> make_mail_encrypt_command();
+std::unique_ptr<Command> make_mail_sign_encrypt_command();
+std::unique_ptr<Command> make_mail_decrypt_command();
+std::unique_ptr<Command> make_mail_inspect_command();
 
 std::unique_ptr<Command> make_contacts_add_command();
 std::unique_ptr<Command> make_contacts_import_command();
@@ -56,8 +62,14 @@ std::vector<CommandEntry> make_commands() {
     exchange.commands.push_back(make_exchange_diff_command());
     entries.emplace_back(std::move(exchange));
 
-    CommandGroup mail{"mail", "compose, sign, verify, encrypt and decrypt S/MIME test mails", {}};
+    CommandGroup mail{"mail", "compose, sign, verify, encrypt, decrypt and inspect S/MIME test mails", {}};
     mail.commands.push_back(make_mail_compose_command());
+    mail.commands.push_back(make_mail_sign_command());
+    mail.commands.push_back(make_mail_verify_command());
+    mail.commands.push_back(make_mail_encrypt_command());
+    mail.commands.push_back(make_mail_sign_encrypt_command());
+    mail.commands.push_back(make_mail_decrypt_command());
+    mail.commands.push_back(make_mail_inspect_command());
     entries.emplace_back(std::move(mail));
 
     CommandGroup contacts{"contacts",
