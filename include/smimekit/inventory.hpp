@@ -189,7 +189,7 @@ struct ContactQuery {
 
 enum class OpenMode {
     Create,    ///< create the file (not its directory) and the schema when missing
-    Existing,  ///< Error{Database} when the file does not exist
+    Existing,  ///< Error{Database} when the file does not exist or holds no inventory yet
 };
 
 /**

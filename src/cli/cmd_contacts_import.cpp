@@ -22,7 +22,9 @@ public:
             "contacts import PATH... [--db PATH] [--json] [password options]",
             "Reads every file under each PATH (directories recursively, hidden names skipped) in\n"
             "any format: .der, .cer, .pem, .p7b, .sst, and the public part of a .p12 when a\n"
-            "password option is given (a private key is never stored). Each end-entity\n"
+            "password option is given (a private key is never stored), and signed mail (.eml)\n"
+            "whose signature verifies: its signer's certificate, with the S/MIME capabilities\n"
+            "the message announces (the chain is checked by 'contacts verify'). Each end-entity\n"
             "certificate is filed under every address it carries, as 'contacts add' does; CA\n"
             "certificates and certificates without an address are left out. Files are parsed in\n"
             "parallel and written in batches; another import may run on the same inventory at\n"

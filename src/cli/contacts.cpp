@@ -105,6 +105,13 @@ void print_link(std::ostream& out, const ContactCertificate& link, TimePoint now
     print_field(out, kIndent, "key usage", usage_text(c));
     print_field(out, kIndent, "extended key usage", eku_text(c));
     print_field(out, kIndent, "addresses", join_list(c.emails));
+    if (c.smime_capabilities) {
+        std::vector<std::string> names;
+        for (const ObjectId& capability : *c.smime_capabilities) {
+            names.push_back(capability.name);
+        }
+        print_field(out, kIndent, "S/MIME capabilities", join_list(names) + " (from a signed message)");
+    }
     print_field(out, kIndent, "sha1", c.sha1);
     print_field(out, kIndent, "sha256", c.sha256);
     print_field(out, kIndent, "added", format_rfc3339(link.added) + " from " + link.source);

@@ -7,6 +7,7 @@
 #include "smimekit/error.hpp"
 #include "smimekit/file.hpp"
 #include "smimekit/load.hpp"
+#include "smimekit/smime.hpp"
 
 #include "detail/inventory_schema.hpp"
 #include "detail/sqlite.hpp"
@@ -131,7 +132,8 @@ std::optional<std::string> eku_to_json(const std::optional<ExtendedKeyUsage>& ek
     if (!eku) {
         return std::nullopt;
     }
-    return Json{{"purposes", object_ids_to_json(eku->purposes)}, {"critical", eku->critical}}.dump();
+    return Json{{"purposes", object_ids_to_json(eku->purposes)}, {"critical", eku->critical}}
+        .dump();
 }
 
 // ---- what the inventory keeps of a certificate ------------------------------------------------
@@ -153,6 +155,10 @@ struct Facts {
     CertificateRole role = CertificateRole::Both;
     std::vector<std::string> emails;
     bool ca = false;
+    /// From a signed message: the signer's SMIMECapabilities (RFC 8551 section 2.5.2) and
+    /// when the message was signed (Unix seconds), so the newest message's list wins.
+    std::optional<std::vector<ObjectId>> smime_capabilities;
+    std::int64_t capabilities_at = 0;
 };
 
 /// The certificate's addresses in inventory form, each once; text that is no address (an
@@ -245,7 +251,8 @@ public:
     /// The next file, or nullopt when none arrived before `deadline`.
     std::optional<ParsedFile> pop(std::chrono::steady_clock::time_point deadline) {
         std::unique_lock lock(m_mutex);
-        if (!m_not_empty.wait_until(lock, deadline, [&] { return !m_items.empty() || m_failure; })) {
+        if (!m_not_empty.wait_until(lock, deadline,
+                                    [&] { return !m_items.empty() || m_failure; })) {
             return std::nullopt;
         }
         if (m_failure) {
@@ -316,9 +323,47 @@ struct ImportFile {
     bool named = false;
 };
 
-ImportSkip skip(const std::string& file, Error reason, bool named,
-                std::string certificate = {}) {
+ImportSkip skip(const std::string& file, Error reason, bool named, std::string certificate = {}) {
     return ImportSkip{file, std::move(certificate), std::move(reason), named};
+}
+
+/// The certificates of a signed message whose signature verifies, each with the signer's
+/// SMIMECapabilities. Only the signature over the content is checked: the chain is 'contacts
+/// verify's question, and the inventory keeps contacts' certificates whoever issued them.
+/// Empty when `bytes` is no signed message.
+std::vector<std::pair<Certificate, SignerFacts>> verified_signers(BytesView bytes,
+                                                                  const std::string& path) {
+    MailInspection inspection;
+    try {
+        inspection = inspect_message(bytes);
+    } catch (const Error&) {
+        return {};  // no message: load_bytes says what else it is not
+    }
+    if (inspection.layers.empty() || inspection.layers.front().kind != LayerKind::Signed) {
+        return {};
+    }
+    SignatureVerifyOptions options;
+    options.time =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    options.check_from = false;
+    SignatureVerifier verifier(Store{}, Store{}, options);
+    const MessageVerification verification = verifier.verify(bytes);
+    std::vector<std::pair<Certificate, SignerFacts>> signers;
+    for (const SignerVerification& signer : verification.signers) {
+        if (!signer.signature_valid || !signer.certificate) {
+            continue;
+        }
+        for (const SignerFacts& facts : inspection.layers.front().signers) {
+            if (facts.certificate == signer.certificate) {
+                signers.emplace_back(*signer.certificate, facts);
+            }
+        }
+    }
+    if (signers.empty()) {
+        throw Error(Errc::Malformed,
+                    in_quotes(path) + ": a signed message whose signature does not verify");
+    }
+    return signers;
 }
 
 ParsedFile parse_file(const ImportFile& file, const LoadOptions& options) {
@@ -326,24 +371,41 @@ ParsedFile parse_file(const ImportFile& file, const LoadOptions& options) {
     std::error_code error_code;
     const std::filesystem::path absolute = std::filesystem::absolute(file.path, error_code);
     parsed.source = error_code ? file.path : absolute.lexically_normal().string();
+    const auto add = [&](Facts facts) {
+        const std::string which =
+            in_quotes(file.path) + ": certificate " + in_quotes(facts.subject);
+        if (facts.ca) {
+            parsed.skipped.push_back(skip(
+                file.path,
+                Error(Errc::InvalidArgument,
+                      which + " is a CA certificate (the inventory keeps contacts' certificates)"),
+                false, facts.subject));
+        } else if (facts.emails.empty()) {
+            parsed.skipped.push_back(
+                skip(file.path, Error(Errc::InvalidArgument, which + " carries no e-mail address"),
+                     false, facts.subject));
+        } else {
+            parsed.certificates.push_back(std::move(facts));
+        }
+    };
     try {
-        const LoadedFile loaded = load_file(file.path, options);
-        for (const Certificate& certificate : loaded.certificates) {
-            Facts facts = facts_of(certificate);
-            const std::string which = in_quotes(file.path) + ": certificate " + in_quotes(facts.subject);
-            if (facts.ca) {
-                parsed.skipped.push_back(skip(
-                    file.path,
-                    Error(Errc::InvalidArgument,
-                          which + " is a CA certificate (the inventory keeps contacts' certificates)"),
-                    false, facts.subject));
-            } else if (facts.emails.empty()) {
-                parsed.skipped.push_back(skip(file.path,
-                                              Error(Errc::InvalidArgument, which + " carries no e-mail address"),
-                                              false, facts.subject));
-            } else {
-                parsed.certificates.push_back(std::move(facts));
+        const Bytes bytes = read_file(file.path, kMaxCertificateFileSize);
+        if (detect_format(bytes) == FileFormat::Unknown) {
+            const auto signers = verified_signers(bytes, file.path);
+            for (const auto& [certificate, signer] : signers) {
+                Facts facts = facts_of(certificate);
+                facts.smime_capabilities = signer.smime_capabilities;
+                if (signer.smime_capabilities && signer.signing_time) {
+                    facts.capabilities_at = to_unix_seconds(*signer.signing_time);
+                }
+                add(std::move(facts));
             }
+            if (!signers.empty()) {
+                return parsed;
+            }
+        }
+        for (const Certificate& certificate : load_bytes(bytes, file.path, options).certificates) {
+            add(facts_of(certificate));
         }
     } catch (const Error& error) {
         parsed.skipped.push_back(skip(file.path, error.about(file.path), file.named));
@@ -357,9 +419,12 @@ ParsedFile parse_file(const ImportFile& file, const LoadOptions& options) {
 
 std::string_view role_name(CertificateRole role) noexcept {
     switch (role) {
-        case CertificateRole::Signing: return "signing";
-        case CertificateRole::Encryption: return "encryption";
-        case CertificateRole::Both: return "both";
+        case CertificateRole::Signing:
+            return "signing";
+        case CertificateRole::Encryption:
+            return "encryption";
+        case CertificateRole::Both:
+            return "both";
     }
     return "both";
 }
@@ -386,9 +451,12 @@ bool role_serves(CertificateRole role, CertificateRole wanted) noexcept {
 
 std::string_view outcome_name(AddOutcome outcome) noexcept {
     switch (outcome) {
-        case AddOutcome::Added: return "added";
-        case AddOutcome::Updated: return "updated";
-        case AddOutcome::Unchanged: return "unchanged";
+        case AddOutcome::Added:
+            return "added";
+        case AddOutcome::Updated:
+            return "updated";
+        case AddOutcome::Unchanged:
+            return "unchanged";
     }
     return "unchanged";
 }
@@ -408,8 +476,8 @@ std::string normalize_email(std::string_view address) {
         return byte <= 0x20 || byte == 0x7F;
     });
     if (at == std::string_view::npos || at == 0 || at + 1 == address.size() || control) {
-        throw Error(Errc::InvalidArgument, in_quotes(address) + ": not an e-mail address",
-                    {}, "write it as local-part@domain");
+        throw Error(Errc::InvalidArgument, in_quotes(address) + ": not an e-mail address", {},
+                    "write it as local-part@domain");
     }
     return std::string(address.substr(0, at + 1)) + ascii_lower(address.substr(at + 1));
 }
@@ -420,13 +488,13 @@ class InventoryDb::Impl {
 public:
     Impl(const std::string& path, OpenMode mode)
         : m_db(path, SQLITE_OPEN_READWRITE | (mode == OpenMode::Create ? SQLITE_OPEN_CREATE : 0)),
-          m_ready(m_db) {}
+          m_ready(m_db, mode == OpenMode::Create) {}
 
     /// Runs prepare_inventory when constructed: members are initialized in declaration order,
     /// so the schema exists (and the file has passed its checks) before the statements below
     /// are prepared against it.
     struct Ready {
-        explicit Ready(SqliteConnection& db) { detail::prepare_inventory(db); }
+        Ready(SqliteConnection& db, bool create) { detail::prepare_inventory(db, create); }
     };
 
     SqliteConnection m_db;
@@ -439,6 +507,11 @@ public:
                                   key_algorithm, key_bits, key_curve, key_usage, extended_key_usage,
                                   role, emails, stored_at)
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16))sql"};
+    // Only a newer message's list replaces the recorded one; the same list again is no change.
+    SqliteStatement m_record_capabilities{m_db, R"sql(
+        UPDATE certificates SET smime_capabilities = ?2, capabilities_at = ?3
+        WHERE id = ?1 AND (capabilities_at IS NULL OR capabilities_at < ?3
+                           OR (capabilities_at = ?3 AND smime_capabilities IS NOT ?2)))sql"};
     SqliteStatement m_find_contact{m_db, R"sql(
         SELECT id, display_name, identity, internal, notes FROM contacts WHERE email = ?1)sql"};
     SqliteStatement m_insert_contact{m_db, R"sql(
@@ -476,7 +549,8 @@ public:
         bool changed = false;
     };
 
-    std::optional<std::pair<std::int64_t, std::string>> identity_owner(const std::string& identity) {
+    std::optional<std::pair<std::int64_t, std::string>> identity_owner(
+        const std::string& identity) {
         m_identity_owner.reset();
         m_identity_owner.bind(1, identity);
         std::optional<std::pair<std::int64_t, std::string>> owner;
@@ -494,8 +568,8 @@ public:
         m_identities_like.bind(1, base);
         while (m_identities_like.step()) {
             const std::string identity = m_identities_like.column_text(0);
-            const std::string_view suffix = std::string_view(identity).substr(
-                std::min(identity.size(), base.size() + 1));
+            const std::string_view suffix =
+                std::string_view(identity).substr(std::min(identity.size(), base.size() + 1));
             if (!suffix.empty() && suffix.size() < 9 &&
                 std::all_of(suffix.begin(), suffix.end(),
                             [](char c) { return c >= '0' && c <= '9'; })) {
@@ -626,6 +700,21 @@ public:
         return {m_db.last_insert_rowid(), true};
     }
 
+    /// Keeps the SMIMECapabilities of the newest signed message seen from the certificate;
+    /// true when that changed the row.
+    bool record_capabilities(std::int64_t certificate_id, const Facts& facts, std::int64_t now) {
+        if (!facts.smime_capabilities) {
+            return false;
+        }
+        const std::int64_t at = facts.capabilities_at != 0 ? facts.capabilities_at : now;
+        m_record_capabilities.reset();
+        m_record_capabilities.bind(1, certificate_id)
+            .bind(2, object_ids_to_json(*facts.smime_capabilities).dump())
+            .bind(3, at)
+            .run();
+        return m_db.changes() > 0;
+    }
+
     std::vector<CurrentLink> current_links(std::int64_t contact_id) {
         std::vector<CurrentLink> links;
         m_current_links.reset();
@@ -654,8 +743,8 @@ public:
             return std::nullopt;
         }
         std::vector<CurrentLink> links = current_links(contact_id);
-        const CurrentLink added{certificate_id, facts.role,
-                                {facts.not_before, facts.not_after, facts.sha256}};
+        const CurrentLink added{
+            certificate_id, facts.role, {facts.not_before, facts.not_after, facts.sha256}};
         const bool current = newest_for_a_role(added, links);
         m_insert_link.reset();
         m_insert_link.bind(1, contact_id).bind(2, certificate_id).bind(3, now).bind(4, source);
@@ -670,7 +759,10 @@ public:
             for (const CurrentLink& other : links) {
                 if (other.certificate_id != certificate_id && !newest_for_a_role(other, links)) {
                     m_supersede.reset();
-                    m_supersede.bind(1, contact_id).bind(2, other.certificate_id).bind(3, now).run();
+                    m_supersede.bind(1, contact_id)
+                        .bind(2, other.certificate_id)
+                        .bind(3, now)
+                        .run();
                     ++superseded;
                 }
             }
@@ -688,7 +780,7 @@ public:
         change.sha256 = facts.sha256;
         change.subject = facts.subject;
         const auto [certificate_id, inserted] = certificate_row(facts, now);
-        bool changed = inserted;
+        bool changed = record_capabilities(certificate_id, facts, now) || inserted;
         for (const std::string& email : addresses) {
             const ContactRow contact = contact_for(email, fields, facts.common_name, now);
             if (report != nullptr && contact.created) {
@@ -697,7 +789,8 @@ public:
                 report->updated_contacts.push_back(email);
             }
             changed = changed || contact.created || contact.changed;
-            const auto current = link(contact.id, certificate_id, facts, source, now, change.superseded);
+            const auto current =
+                link(contact.id, certificate_id, facts, source, now, change.superseded);
             if (current) {
                 changed = true;
                 (*current ? change.current_for : change.history_for).push_back(email);
@@ -786,11 +879,11 @@ public:
             }
             if (const auto eku = row.column_optional_text(first + 11)) {
                 const Json json = Json::parse(*eku);
-                certificate.extended_key_usage =
-                    ExtendedKeyUsage{object_ids_from_json(json.at("purposes")),
-                                     json.at("critical").get<bool>()};
+                certificate.extended_key_usage = ExtendedKeyUsage{
+                    object_ids_from_json(json.at("purposes")), json.at("critical").get<bool>()};
             }
-            certificate.emails = Json::parse(row.column_text(first + 13)).get<std::vector<std::string>>();
+            certificate.emails =
+                Json::parse(row.column_text(first + 13)).get<std::vector<std::string>>();
             if (const auto capabilities = row.column_optional_text(first + 14)) {
                 certificate.smime_capabilities = object_ids_from_json(Json::parse(*capabilities));
             }
@@ -816,10 +909,18 @@ int InventoryDb::schema_version() noexcept {
 }
 
 InventoryDb::InventoryDb(const std::string& path, OpenMode mode) {
-    if (mode == OpenMode::Existing && path != ":memory:") {
+    if (path != ":memory:") {
         std::error_code error;
-        if (!std::filesystem::exists(path, error)) {
+        if (mode == OpenMode::Existing && !std::filesystem::exists(path, error)) {
             throw Error(Errc::Database, in_quotes(path) + ": no inventory here yet");
+        }
+        // SQLite takes a file of one byte for an empty database and overwrites it; it never
+        // writes a file shorter than a page (512 bytes at least), so such a file is not one.
+        const std::uintmax_t size = std::filesystem::file_size(path, error);
+        if (!error && size > 0 && size < 512) {
+            throw Error(Errc::Database,
+                        in_quotes(path) + ": not an smimekit inventory (not an SQLite database)",
+                        {}, "name another file with --db, or move this one away");
         }
     }
     m_impl = std::make_unique<Impl>(path, mode);
@@ -862,9 +963,8 @@ AddReport InventoryDb::add(std::span<const Certificate> certificates, const AddO
             for (const std::string& address : f.emails) {
                 carried += (carried.empty() ? "" : ", ") + address;
             }
-            throw Error(Errc::InvalidArgument,
-                        which + " does not carry the address " + *email + " (it carries " +
-                            carried + ")");
+            throw Error(Errc::InvalidArgument, which + " does not carry the address " + *email +
+                                                   " (it carries " + carried + ")");
         }
         for (const std::string& address : email ? std::vector{*email} : f.emails) {
             if (std::find(addresses_of_all.begin(), addresses_of_all.end(), address) ==
@@ -964,8 +1064,12 @@ ImportReport InventoryDb::import(const std::vector<std::string>& paths,
                             ++report.added_to_history;
                         }
                         break;
-                    case AddOutcome::Updated: ++report.updated; break;
-                    case AddOutcome::Unchanged: ++report.unchanged; break;
+                    case AddOutcome::Updated:
+                        ++report.updated;
+                        break;
+                    case AddOutcome::Unchanged:
+                        ++report.unchanged;
+                        break;
                 }
                 report.superseded += change.superseded;
             }
@@ -1053,7 +1157,8 @@ bool InventoryDb::remove(std::string_view email) {
     }
     const std::int64_t contact_id = find.column_int(0);
     std::vector<std::int64_t> certificate_ids;
-    SqliteStatement linked(db, "SELECT certificate_id FROM contact_certificates WHERE contact_id = ?1");
+    SqliteStatement linked(db,
+                           "SELECT certificate_id FROM contact_certificates WHERE contact_id = ?1");
     linked.bind(1, contact_id);
     while (linked.step()) {
         certificate_ids.push_back(linked.column_int(0));
@@ -1121,13 +1226,14 @@ Certificate InventoryDb::certificate(std::string_view sha256) const {
     SqliteStatement query(m_impl->m_db, "SELECT der FROM certificates WHERE sha256 = ?1");
     query.bind(1, ascii_upper(sha256));
     if (!query.step()) {
-        throw Error(Errc::NotFound, "no certificate with SHA-256 " + ascii_upper(sha256) +
-                                        " in " + in_quotes(path()));
+        throw Error(Errc::NotFound, "no certificate with SHA-256 " + ascii_upper(sha256) + " in " +
+                                        in_quotes(path()));
     }
     try {
         return Certificate::from_der(query.column_blob(0));
     } catch (const Error& error) {
-        throw Error(Errc::Database, in_quotes(path()) + ": damaged certificate " + ascii_upper(sha256),
+        throw Error(Errc::Database,
+                    in_quotes(path()) + ": damaged certificate " + ascii_upper(sha256),
                     error.what());
     }
 }

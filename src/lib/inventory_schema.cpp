@@ -119,7 +119,9 @@ std::int64_t pragma_int(const SqliteConnection& db, const char* sql) {
                 {}, "name another file with --db, or move this one away");
 }
 
-void check_identity(const SqliteConnection& db) {
+/// Refuses a file that is not ours, or is newer than this build. True if it is blank: no
+/// schema at all yet (a new or empty file).
+bool check_identity(const SqliteConnection& db) {
     std::int64_t application_id = 0;
     std::int64_t version = 0;
     std::int64_t tables = 0;
@@ -135,8 +137,8 @@ void check_identity(const SqliteConnection& db) {
         }
         throw;
     }
-    if (application_id != kInventoryApplicationId &&
-        !(application_id == 0 && version == 0 && tables == 0)) {
+    const bool blank = application_id == 0 && version == 0 && tables == 0;
+    if (application_id != kInventoryApplicationId && !blank) {
         not_ours(db, "another program's SQLite database");
     }
     if (version > inventory_schema_version()) {
@@ -146,6 +148,7 @@ void check_identity(const SqliteConnection& db) {
                         std::to_string(inventory_schema_version()) + ")",
                     {}, "upgrade smimekit");
     }
+    return blank;
 }
 
 }  // namespace
@@ -158,13 +161,17 @@ int read_schema_version(const SqliteConnection& db) {
     return static_cast<int>(pragma_int(db, "PRAGMA user_version"));
 }
 
-void prepare_inventory(SqliteConnection& db) {
+void prepare_inventory(SqliteConnection& db, bool create) {
     // Other processes may hold the write lock for one import batch (a fraction of a second);
     // wait for them rather than fail with "database is locked".
     constexpr int kBusyTimeoutMs = 30'000;
     db.set_busy_timeout(kBusyTimeoutMs);
     db.exec("PRAGMA foreign_keys = ON");
-    check_identity(db);  // before anything below writes to the file
+    // Before anything below writes to the file.
+    if (check_identity(db) && !create) {
+        throw Error(Errc::Database,
+                    in_quotes(db.path()) + ": no inventory here yet (the file is empty)");
+    }
     // WAL: readers never block the writer nor the writer them. The mode is stored in the file.
     db.exec("PRAGMA journal_mode = WAL");
     // In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits, a

@@ -507,12 +507,26 @@ TEST_CASE("files: created with the schema, refused when newer, foreign or missin
             CHECK(error.hint() == "upgrade smimekit");
         }
     }
-    SUBCASE("an empty file is migrated to the current schema") {
+    SUBCASE("an empty file is migrated to the current schema when creating") {
         dir.write("empty.db", {});
-        InventoryDb db(dir.file("empty.db"), smimekit::OpenMode::Existing);
+        InventoryDb db(dir.file("empty.db"), smimekit::OpenMode::Create);
         CHECK(db.file_schema_version() == InventoryDb::schema_version());
         add(db, user("alice"));
         CHECK(db.counts().certificates == 1);
+    }
+    SUBCASE("an empty file is refused untouched when it must exist (reading commands)") {
+        dir.write("empty.db", {});
+        const std::string message =
+            fixture::message_of([&] { InventoryDb db(dir.file("empty.db"), smimekit::OpenMode::Existing); });
+        CHECK(message.find("empty.db': no inventory here yet (the file is empty)") != std::string::npos);
+        CHECK(std::filesystem::file_size(dir.file("empty.db")) == 0);
+    }
+    SUBCASE("a file shorter than an SQLite page is refused untouched, even when creating") {
+        // SQLite alone would take a one-byte file for an empty database and overwrite it.
+        dir.write("one.db", smimekit::as_bytes("x"));
+        CHECK(fixture::message_of([&] { InventoryDb db(dir.file("one.db")); }) ==
+              "'" + dir.file("one.db") + "': not an smimekit inventory (not an SQLite database)");
+        CHECK(std::filesystem::file_size(dir.file("one.db")) == 1);
     }
     SUBCASE("a file that is not a database") {
         dir.write("text.db", smimekit::as_bytes("hello, this is not SQLite at all, just some text "

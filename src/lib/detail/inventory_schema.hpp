@@ -19,8 +19,11 @@ int inventory_schema_version() noexcept;
  * Makes a freshly opened connection ready: busy timeout, foreign keys, refusal of files that
  * are not ours or are newer than this build, WAL journal, then the missing migrations, each in
  * its own BEGIN IMMEDIATE transaction. Safe when several processes open a new file at once.
+ * Without `create`, a file that holds no schema yet (an empty file, which SQLite takes for an
+ * empty database) is refused with Error{Database} "no inventory here yet" before anything is
+ * written to it: a reading command must not turn any empty file into an inventory.
  */
-void prepare_inventory(SqliteConnection& db);
+void prepare_inventory(SqliteConnection& db, bool create);
 
 /// PRAGMA user_version of the open file.
 int read_schema_version(const SqliteConnection& db);

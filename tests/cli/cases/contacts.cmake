@@ -71,6 +71,22 @@ add_cli_test(NAME contacts-import ARGS contacts import ${CDB} ${CNOW} certs-test
                     test $(sqlite3 i.db 'SELECT count(*) FROM certificates') = 13
                     test $(sqlite3 i.db 'SELECT count(*) FROM contacts') = 12
                     test $(sqlite3 i.db \"SELECT count(*) FROM contact_certificates l JOIN contacts k ON k.id = l.contact_id WHERE k.email = 'dave@example.org' AND l.superseded_at IS NULL\") = 2")
+# A signed message made by openssl, an independent signer: the signer's certificate goes in with
+# the SMIMECapabilities of the message; an altered message is refused and stores nothing.
+set(SIGNED_BY_CAROL "openssl pkcs12 -in certs-test/p12/carol.p12 -passin file:certs-test/p12/password.txt -nodes -out carol.pem 2>/dev/null
+                     printf 'From: carol@example.org\\nSubject: hi\\n\\nhello\\n' > m.txt
+                     openssl cms -sign -in m.txt -signer carol.pem -out signed.eml")
+add_cli_test(NAME contacts-import-signed-mail SETUP "${SIGNED_BY_CAROL}"
+             ARGS contacts import ${CDB} ${CNOW} signed.eml EXIT 0
+             STDOUT "certificates: +1 added, 0 updated, 0 unchanged, 0 skipped" "contacts: +1 new"
+             CHECK "set -e
+                    test \"$(sqlite3 i.db \"SELECT subject FROM certificates WHERE smime_capabilities LIKE '%2.16.840.1.101.3.4.1.42%'\")\" = 'CN=Carol Example,O=smimekit test'
+                    $SMIMEKIT contacts show --db i.db carol@example.org | grep -q 'S/MIME capabilities: *AES-256-CBC, AES-192-CBC, AES-128-CBC'")
+add_cli_test(NAME contacts-import-signed-mail-altered SETUP "${SIGNED_BY_CAROL}
+                                                             sed -i s/hello/hellO/ signed.eml"
+             ARGS contacts import ${CDB} ${CNOW} signed.eml EXIT 3
+             STDERR "signed.eml': a signed message whose signature does not verify"
+             CHECK "test $(sqlite3 i.db 'SELECT count(*) FROM certificates') = 0")
 add_cli_test(NAME contacts-import-again SETUP "${IMPORT_USERS}"
              ARGS contacts import ${CDB} ${CNOW} certs-test/users EXIT 0
              STDOUT "certificates: +0 added, 0 updated, 26 unchanged, 0 skipped" "contacts: +0 new")
@@ -95,6 +111,10 @@ add_cli_test(NAME contacts-list SETUP "${IMPORT_USERS}" ARGS contacts list ${CDB
                     "\ndave@example.org +Dave Example \\((signing|encryption)\\) +external +2046-01-01 .*\\(2 certificates\\)\n"
                     "\nexpired@example.org .* 2021-01-01  expired 3287 days ago\n"
              STDERR "12 contacts")
+# A reading command never turns an empty file into an inventory.
+add_cli_test(NAME contacts-list-empty-file SETUP "touch empty.db" ARGS contacts list --db empty.db ${CNOW}
+             EXIT 6 STDERR "smimekit: error: 'empty.db': no inventory here yet \\(the file is empty\\)"
+             CHECK "test ! -s empty.db")
 add_cli_test(NAME contacts-list-expiring SETUP "${IMPORT_USERS}"
              ARGS contacts list ${CDB} --now 2045-12-15T00:00:00Z --expiring 3w EXIT 1
              STDOUT "^alice@example.org .*expires in 17 days" NOT_STDOUT "expired@" "notyet@"
