@@ -9,6 +9,9 @@ SMIMEKIT_BUILD_PACKAGES=(cmake make g++ pkg-config libssl-dev openssl libbotan-2
 # The independent peers the tests compare against (reference/interop.md), and tools the tests use.
 SMIMEKIT_TEST_PACKAGES=(gpgsm libnss3-tools gnutls-bin python3 python3-cryptography sqlite3
     util-linux time)
+# Only scripts/fuzz.sh needs these: clang with libFuzzer and its sanitizer runtimes, and
+# llvm-symbolizer for readable crash reports.
+SMIMEKIT_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
 
 # ensure_packages PKG...: installs the missing ones with apt-get when root; otherwise prints the
 # exact command to run and fails.

@@ -3,6 +3,7 @@
 // other side wants": DER for Exchange's -UserCertificate, PEM for openssl, a .p7b bundle for
 // Windows. It never writes a private key, even when reading a .p12.
 #include "cli/command.hpp"
+#include "cli/render.hpp"
 
 #include <smimekit/load.hpp>
 #include <smimekit/pkcs7.hpp>
@@ -123,7 +124,7 @@ public:
             return result;  // nothing is written unless every input was read
         }
         if (certificates.empty()) {
-            throw Error(Errc::Malformed, "the inputs hold no certificate");
+            throw Error(Errc::Malformed, quoted_list(m_inputs) + ": no certificate found");
         }
         if (m_format == OutputFormat::Der && certificates.size() != 1) {
             throw Error(Errc::InvalidArgument,

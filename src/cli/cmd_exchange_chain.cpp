@@ -111,7 +111,8 @@ public:
             return result;
         }
         if (leaves.empty()) {
-            throw Error(Errc::Malformed, "the inputs hold no end-entity certificate");
+            throw Error(Errc::Malformed,
+                        quoted_list(m_inputs) + ": no end-entity certificate found");
         }
 
         VerifyOptions options;

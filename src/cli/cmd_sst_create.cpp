@@ -79,7 +79,7 @@ public:
             return result;  // nothing is written unless every named input was read
         }
         if (members.empty()) {
-            throw Error(Errc::Malformed, "the inputs hold no certificate");
+            throw Error(Errc::Malformed, quoted_list(m_inputs) + ": no certificate found");
         }
 
         const TimePoint now = io.now();

@@ -13,7 +13,8 @@
 namespace smimekit::cli::os {
 
 /// Installs SIGINT/SIGTERM/SIGHUP handlers that remove registered temporary files and then
-/// die of the same signal. Call once, early in main().
+/// die of the same signal (a signal the parent ignores stays ignored, for nohup), and ignores
+/// SIGXFSZ so that exceeding the file size limit is a write error. Call once, early in main().
 void install_cleanup_handlers();
 
 enum class StdStream { In, Out, Err };

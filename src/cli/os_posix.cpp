@@ -72,15 +72,50 @@ void register_temp_file(const std::string& path) noexcept {
                               std::strerror(error_number));
 }
 
+constexpr std::array kCleanupSignals{SIGINT, SIGTERM, SIGHUP};
+
+/// Blocks the clean-up signals while it lives, so that a temporary file is never created
+/// without being registered (a signal in between would leave it behind).
+class CleanupSignalsBlocked final {
+public:
+    CleanupSignalsBlocked() noexcept {
+        sigset_t blocked;
+        ::sigemptyset(&blocked);
+        for (const int signal_number : kCleanupSignals) {
+            ::sigaddset(&blocked, signal_number);
+        }
+        ::pthread_sigmask(SIG_BLOCK, &blocked, &m_saved);
+    }
+    CleanupSignalsBlocked(const CleanupSignalsBlocked&) = delete;
+    CleanupSignalsBlocked& operator=(const CleanupSignalsBlocked&) = delete;
+    CleanupSignalsBlocked(CleanupSignalsBlocked&&) = delete;
+    CleanupSignalsBlocked& operator=(CleanupSignalsBlocked&&) = delete;
+    ~CleanupSignalsBlocked() { ::pthread_sigmask(SIG_SETMASK, &m_saved, nullptr); }
+
+private:
+    sigset_t m_saved{};
+};
+
 }  // namespace
 
 void install_cleanup_handlers() {
     struct sigaction action {};
     action.sa_handler = cleanup_and_die;
     ::sigemptyset(&action.sa_mask);
-    for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    for (const int signal_number : kCleanupSignals) {
+        // A signal the parent set to be ignored stays ignored: `nohup smimekit ...` must
+        // survive SIGHUP, and a background job of a non-interactive shell SIGINT (POSIX
+        // shells start those with SIGINT ignored).
+        struct sigaction current {};
+        if (::sigaction(signal_number, nullptr, &current) == 0 && current.sa_handler == SIG_IGN) {
+            continue;
+        }
         ::sigaction(signal_number, &action, nullptr);
     }
+    // Past the file size limit (ulimit -f) a write then fails with EFBIG, which the writer
+    // reports and cleans up after, instead of the process dying of SIGXFSZ with a core dump
+    // and its temporary file left behind.
+    ::signal(SIGXFSZ, SIG_IGN);
 }
 
 bool is_terminal(StdStream stream) noexcept {
@@ -116,7 +151,11 @@ std::optional<std::string> prompt_hidden(std::string_view prompt) {
         ::tcsetattr(tty, TCSAFLUSH, &hidden);
     }
     (void)!::write(tty, prompt.data(), prompt.size());
+    // Reserved so that typing never reallocates: a reallocation would free a copy of the
+    // password without wiping it. Longer answers still work, with that risk.
+    constexpr std::size_t kExpectedMax = 1024;
     std::string answer;
+    answer.reserve(kExpectedMax);
     bool got_line = false;
     char c = 0;
     while (true) {
@@ -148,6 +187,9 @@ std::optional<std::string> prompt_hidden(std::string_view prompt) {
 
 std::optional<std::string> read_stdin_line(std::size_t max_size) {
     std::string line;
+    // Reserved once: growing would free copies of the password without wiping them. This also
+    // keeps it out of the small-string buffer, so that moving the result copies nothing.
+    line.reserve(max_size);
     bool any = false;
     for (int c = std::getchar(); c != EOF; c = std::getchar()) {
         any = true;
@@ -155,6 +197,7 @@ std::optional<std::string> read_stdin_line(std::size_t max_size) {
             break;
         }
         if (line.size() >= max_size) {
+            secure_wipe(line.data(), line.size());
             throw Error(Errc::InvalidArgument, "standard input: line too long for a password");
         }
         line += static_cast<char>(c);
@@ -184,12 +227,20 @@ TempFile create_temp_file_beside(const std::string& target, bool private_file) {
     }
     std::string pattern =
         (directory / ("." + target_path.filename().string() + ".smimekit-XXXXXX")).string();
-    // mkostemp creates the file with O_EXCL and mode 0600 before the umask.
-    const int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
-    if (fd < 0) {
-        throw_io(target, "cannot create a file in " + directory.string(), errno);
+    int fd = -1;
+    int error_number = 0;
+    {
+        const CleanupSignalsBlocked blocked;
+        // mkostemp creates the file with O_EXCL and mode 0600 before the umask.
+        fd = ::mkostemp(pattern.data(), O_CLOEXEC);
+        error_number = errno;
+        if (fd >= 0) {
+            register_temp_file(pattern);
+        }
     }
-    register_temp_file(pattern);
+    if (fd < 0) {
+        throw_io(target, "cannot create a file in " + directory.string(), error_number);
+    }
     if (private_file) {
         // 0600 whatever the umask: a umask can only take bits away, and mkostemp already
         // gave 0600; fchmod makes it exact even under an unusual umask like 0277.

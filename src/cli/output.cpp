@@ -32,12 +32,21 @@ void print_line(std::string_view prefix, std::string_view message) {
     std::cerr << line << std::flush;
 }
 
-std::string strip_line_end(std::string text) {
+/// Cuts `text` at its first line end, in place (no copy of the password is made).
+void strip_line_end(std::string& text) {
     const std::size_t end = text.find_first_of("\r\n");
     if (end != std::string::npos) {
         text.erase(end);
     }
-    return text;
+}
+
+/// A Secret holding `text`, which is wiped. Moving a short string into the Secret would copy
+/// its bytes and leave them in `text` (small-string buffer), where a core dump could show them.
+Secret take_secret(std::string& text) {
+    Secret secret{std::string(text)};  // Secret's constructor wipes this copy
+    secure_wipe(text.data(), text.capacity());
+    text.clear();
+    return secret;
 }
 
 }  // namespace
@@ -193,9 +202,10 @@ Secret Io::read_password(const PasswordSource& source, std::string_view subject,
                          bool confirm) const {
     if (!source.file.empty()) {
         Bytes bytes = read_file(source.file, kMaxPasswordSize);
-        Secret password(strip_line_end(to_string(bytes)));
+        std::string text = to_string(bytes);
         secure_wipe(bytes.data(), bytes.size());
-        return password;
+        strip_line_end(text);
+        return take_secret(text);
     }
     if (!source.env.empty()) {
         auto value = os::getenv(source.env);
@@ -203,14 +213,14 @@ Secret Io::read_password(const PasswordSource& source, std::string_view subject,
             throw Error(Errc::InvalidArgument,
                         "environment variable " + in_quotes(source.env) + " is not set");
         }
-        return Secret(std::move(*value));
+        return take_secret(*value);
     }
     if (source.from_stdin) {
         auto line = os::read_stdin_line(kMaxPasswordSize);
         if (!line) {
             throw Error(Errc::BadPassword, "no password on standard input");
         }
-        return Secret(std::move(*line));
+        return take_secret(*line);
     }
     const std::string prompt = "Password for " + std::string(subject) + ": ";
     auto first = os::prompt_hidden(prompt);
@@ -219,10 +229,10 @@ Secret Io::read_password(const PasswordSource& source, std::string_view subject,
                     "give it with --" + source.prefix + "-file FILE, --" + source.prefix +
                         "-env VAR or --" + source.prefix + "-stdin");
     }
-    Secret password(std::move(*first));
+    Secret password = take_secret(*first);
     if (confirm) {
         auto second = os::prompt_hidden("Again: ");
-        const Secret repeated(second ? std::move(*second) : std::string());
+        const Secret repeated = second ? take_secret(*second) : Secret();
         if (repeated.reveal() != password.reveal()) {
             throw Error(Errc::BadPassword, "the two passwords differ");
         }
@@ -238,7 +248,7 @@ PasswordProvider Io::password_provider(const PasswordSource& source) const {
             if (!answer) {
                 return std::nullopt;
             }
-            return Secret(std::move(*answer));
+            return take_secret(*answer);
         };
     }
     // Read once, on first need, then hand out copies: stdin cannot be read twice.

@@ -98,6 +98,14 @@ std::string count_text(std::size_t count, std::string_view singular, std::string
     return std::to_string(count) + " " + std::string(count == 1 ? singular : plural);
 }
 
+std::string quoted_list(const std::vector<std::string>& paths) {
+    std::string text;
+    for (const std::string& path : paths) {
+        text += (text.empty() ? "" : ", ") + in_quotes(path);
+    }
+    return text;
+}
+
 std::string_view validity_state(const Certificate& certificate, TimePoint now) {
     if (now < certificate.not_before()) {
         return "not-yet-valid";

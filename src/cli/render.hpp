@@ -63,5 +63,7 @@ Json missing_issuer_json(const std::optional<MissingIssuer>& missing);
 std::string key_text(const PublicKeyInfo& key);
 /// "1 certificate", "3 certificates".
 std::string count_text(std::size_t count, std::string_view singular, std::string_view plural);
+/// "'a.pem', 'certs/'": the paths a message is about, each quoted as in_quotes does.
+std::string quoted_list(const std::vector<std::string>& paths);
 
 }  // namespace smimekit::cli

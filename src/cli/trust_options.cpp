@@ -2,6 +2,7 @@
 // --pool / --trust / --system-roots, shared by chain, check, exchange and contacts commands.
 #include "cli/trust_options.hpp"
 #include "cli/os.hpp"
+#include "cli/render.hpp"
 
 namespace smimekit::cli {
 
@@ -26,6 +27,7 @@ Store TrustOptions::load_anchors(Io& io) const {
     Store anchors;
     LoadOptions options;
     options.keys = false;
+    std::vector<std::string> paths = trust;
     for (const std::string& path : trust) {
         for (const Error& skipped : anchors.add_path(path, options)) {
             io.warn(std::string(skipped.what()) + " (skipped)");
@@ -38,22 +40,22 @@ Store TrustOptions::load_anchors(Io& io) const {
                         "install ca-certificates, or name anchors with --trust");
         }
         anchors.add_path(*bundle, options);
+        paths.push_back(*bundle);
     }
     if (anchors.empty()) {
-        throw Error(Errc::Malformed, "the trust anchors hold no certificate");
+        throw Error(Errc::Malformed, quoted_list(paths) + ": no trust anchor certificate found");
     }
     return anchors;
 }
 
 Store TrustOptions::load_pool(Io& io, const LoadOptions& options) const {
     Store store;
+    // A path the user named that cannot be read is an error, as for --trust: a warning and an
+    // "incomplete chain" verdict would blame the chain for a typo in --pool. Files that fail
+    // inside a named directory are only skipped.
     for (const std::string& path : pool) {
-        try {
-            for (const Error& skipped : store.add_path(path, options)) {
-                io.warn(std::string(skipped.what()) + " (skipped)");
-            }
-        } catch (const Error& error) {
-            io.warn(std::string(error.what()) + " (pool member skipped)");
+        for (const Error& skipped : store.add_path(path, options)) {
+            io.warn(std::string(skipped.what()) + " (skipped)");
         }
     }
     return store;

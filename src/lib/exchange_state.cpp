@@ -243,6 +243,11 @@ public:
         if (const std::size_t end = reason.find("] "); end != std::string::npos) {
             reason.erase(0, end + 2);
         }
+        // "...; last read: '<bytes>'" echoes the input, which may be binary or hold terminal
+        // escape sequences; the byte offset already says where the problem is.
+        if (const std::size_t last = reason.find("; last read: "); last != std::string::npos) {
+            reason.erase(last);
+        }
         throw Error(Errc::Malformed,
                     in_quotes(m_name) + ": not valid JSON at byte " + std::to_string(position) +
                         " (" + reason + ")");

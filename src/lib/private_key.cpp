@@ -6,6 +6,7 @@
 
 #include "detail/certificate_impl.hpp"
 #include "detail/pem.hpp"
+#include "detail/pkcs12_params.hpp"
 
 #include <openssl/pem.h>
 
@@ -35,6 +36,9 @@ EvpPkeyPtr from_pkcs8_info(const PKCS8_PRIV_KEY_INFO* info) {
 EvpPkeyPtr decrypt_pkcs8(const X509_SIG* encrypted, std::string_view subject,
                          const PasswordProvider& password) {
     ensure_legacy_provider();
+    const X509_ALGOR* algorithm = nullptr;
+    ::X509_SIG_get0(encrypted, &algorithm, nullptr);  // get0: part of `encrypted`
+    require_bounded_cost(algorithm);  // a hostile key may ask for billions of iterations
     // The empty password first: a key "encrypted" with it opens without asking.
     clear_error_queue();
     Pkcs8PrivPtr info(::PKCS8_decrypt(encrypted, "", 0));

@@ -30,6 +30,16 @@ std::optional<smimekit::Errc> errc_of(const std::function<void()>& fn);
 /// The message of the smimekit::Error that `fn` throws ("" if none).
 std::string message_of(const std::function<void()>& fn);
 
+/**
+ * `der` with the first INTEGER whose content is `from` given the content `to`, and every
+ * enclosing length grown or shrunk to match: hostile variants of a fixture (an iteration count
+ * of 2^31 - 1) without a generator. Descends into constructed elements only, so it reaches
+ * the outer structure of a PKCS#12 file (its MAC) but not what an OCTET STRING wraps.
+ * Throws std::runtime_error when `der` holds no such INTEGER.
+ */
+smimekit::Bytes der_with_integer_replaced(smimekit::BytesView der, smimekit::BytesView from,
+                                          smimekit::BytesView to);
+
 /// A fresh directory under the system's temp directory, removed with everything in it.
 class TempDir {
 public:

@@ -187,6 +187,13 @@ TEST_CASE("invalid JSON is refused with Errc::Malformed and the byte offset") {
         CHECK(fixture::errc_of([&] { parse_exchange_state(json, "s.json"); }) == Errc::Malformed);
         CHECK(fixture::message_of([&] { parse_exchange_state(json, "s.json"); }).rfind("'s.json': not valid JSON at byte ", 0) == 0);
     }
+    // The message never echoes the input: it may be binary or hold terminal escape sequences.
+    for (const char* json : {"\xC3\x28\x1B[31m", "{\"a\": \xFF\x1B]0;title\x07}"}) {
+        CAPTURE(json);
+        const std::string message = fixture::message_of([&] { parse_exchange_state(json, "s.json"); });
+        CHECK(message.rfind("'s.json': not valid JSON at byte ", 0) == 0);
+        CHECK(message.find_first_of("\x1B\x07\xC3\xFF") == std::string::npos);
+    }
     // Windows PowerShell's "> state.json" writes UTF-16: named as such.
     const std::string utf16("\xFF\xFE[\0]\0", 6);
     CHECK(fixture::message_of([&] { parse_exchange_state(utf16, "s.json"); }) == "'s.json': UTF-16 text, not UTF-8 JSON");

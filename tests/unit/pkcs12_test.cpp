@@ -339,6 +339,25 @@ TEST_CASE("a PBMAC1 file is Errc::Unsupported naming OpenSSL 3.4, without asking
     CHECK(counter.calls == 0);
 }
 
+TEST_CASE("an iteration count beyond the limit is Errc::Unsupported at once, without asking") {
+    // modern.p12 with its MAC's iteration count (2048) made 2^31 - 1: before the limit, trying
+    // the absent and the empty password took hours (found by the hardening sweep, issue 12).
+    const Bytes bytes = fixture::der_with_integer_replaced(
+        fixture::bytes("p12/modern.p12"), smimekit::from_hex("0800"), smimekit::from_hex("7FFFFFFF"));
+    CountingProvider counter;
+    const auto open = [&] { smimekit::read_pkcs12(bytes, "hostile.p12", counter.provider()); };
+    CHECK(fixture::errc_of(open) == Errc::Unsupported);
+    CHECK(fixture::message_of(open) ==
+          "'hostile.p12': the iteration count 2147483647 is beyond the limit of 10000000 (trying "
+          "one password would take minutes or hours)");
+    CHECK(counter.calls == 0);
+    // Below the limit a count is only slow, not refused: 100,000 (OWASP-like) reaches the MAC.
+    const Bytes slow = fixture::der_with_integer_replaced(
+        fixture::bytes("p12/modern.p12"), smimekit::from_hex("0800"), smimekit::from_hex("0186A0"));
+    CHECK(fixture::errc_of([&] { smimekit::read_pkcs12(slow, "slow.p12", password("x")); }) ==
+          Errc::BadPassword);
+}
+
 TEST_CASE("a cipher OpenSSL does not know is Errc::Unsupported naming it, without asking") {
     // modern.p12 with the certificate bag's cipher OID aes256-CBC (2.16.840.1.101.3.4.1.42)
     // turned into the unassigned 2.16.840.1.101.3.4.1.127.

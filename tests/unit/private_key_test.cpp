@@ -54,6 +54,22 @@ TEST_CASE("a wrong or missing password is BadPassword naming the file") {
     CHECK(fixture::errc_of([&] { PrivateKey::from_pem(pem, "k.pem", nobody); }) == Errc::BadPassword);
 }
 
+TEST_CASE("an encrypted key asking for more iterations than the limit is Unsupported, unasked") {
+    // alice-enc.pkcs8.pem with its PBKDF2 iteration count 2048 made 2^31 - 1 (hours of work
+    // for each password tried, before the limit of issue 12).
+    const std::string pem = fixture::text("keys/alice-enc.pkcs8.pem");
+    const std::size_t begin = pem.find('\n') + 1;
+    const smimekit::Bytes der = smimekit::base64_decode(pem.substr(begin, pem.find("-----END") - begin));
+    const smimekit::Bytes hostile = fixture::der_with_integer_replaced(
+        der, smimekit::from_hex("0800"), smimekit::from_hex("7FFFFFFF"));
+    int calls = 0;
+    const auto open = [&] { PrivateKey::from_der(hostile, "k.der", password("test1234", &calls)); };
+    CHECK(fixture::errc_of(open) == Errc::Unsupported);
+    CHECK(fixture::message_of(open).find("iteration count 2147483647 is beyond the limit") !=
+          std::string::npos);
+    CHECK(calls == 0);
+}
+
 TEST_CASE("traditional and EC keys load from PEM and DER") {
     CHECK(PrivateKey::from_pem(fixture::text("keys/alice.rsa-traditional.pem"), "k", {})
               .matches(smimekit::Certificate::from_der(fixture::bytes("users/alice.der"))));

@@ -55,6 +55,18 @@ std::int64_t iteration_count(const ASN1_INTEGER* iterations) {
     ossl_check(
         iterations != nullptr && ::ASN1_INTEGER_get_int64(&value, iterations) == 1 && value > 0,
         Errc::Malformed, "damaged PKCS#12 file: invalid iteration count");
+    // Checked before any key is derived: OpenSSL runs whatever count the file names, and one
+    // file with 2^31 iterations would keep an import busy for hours (found by the hardening
+    // of issue 12).
+    if (value > kMaxKdfIterations) {
+        throw Error(Errc::Unsupported,
+                    "the iteration count " + std::to_string(value) + " is beyond the limit of " +
+                        std::to_string(kMaxKdfIterations) +
+                        " (trying one password would take minutes or hours)",
+                    {},
+                    "real exports use a few thousand (OpenSSL 2048, Windows 2000); do not trust "
+                    "this file");
+    }
     return value;
 }
 
@@ -204,6 +216,16 @@ bool needs_legacy_provider(std::string_view cipher) noexcept {
         "IDEA", "SEED", "MD2", "MD4",     "MDC2", "WHIRLPOOL", "PBKDF1"};
     return std::any_of(kLegacy.begin(), kLegacy.end(),
                        [&](std::string_view prefix) { return cipher.starts_with(prefix); });
+}
+
+void require_bounded_cost(const X509_ALGOR* algorithm) {
+    try {
+        (void)describe_pbe(algorithm);
+    } catch (const Error& error) {
+        if (error.code() == Errc::Unsupported) {
+            throw;
+        }
+    }
 }
 
 std::optional<Pkcs12Mac> describe_mac(const PKCS12* p12) {

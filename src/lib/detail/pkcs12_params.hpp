@@ -22,12 +22,24 @@ struct PbeAlgorithm {
     std::string problem;            ///< why OpenSSL cannot undo it at all; "" when it may
 };
 
+/// The most KDF iterations (PBKDF2, the PKCS#12 KDF, PBKDF1) we run for one password: some
+/// seconds. Real files use thousands; OWASP's 2023 advice for PBKDF2-HMAC-SHA256 is 600,000.
+inline constexpr std::int64_t kMaxKdfIterations = 10'000'000;
+
 /**
  * Describes the AlgorithmIdentifier of an EncryptedContentInfo or an EncryptedPrivateKeyInfo.
- * Never fetches anything. Throws Error{Malformed} when its parameters do not decode. An unknown
- * scheme is described by its OID with `problem` set.
+ * Never fetches anything. Throws Error{Malformed} when its parameters do not decode, and
+ * Error{Unsupported} when its iteration count (or the MAC's, in describe_mac) is beyond
+ * kMaxKdfIterations. An unknown scheme is described by its OID with `problem` set.
  */
 PbeAlgorithm describe_pbe(const X509_ALGOR* algorithm);
+
+/**
+ * Throws Error{Unsupported} when deriving a key for `algorithm` would take more than
+ * kMaxKdfIterations iterations, as describe_pbe does; parameters that do not decode are left to
+ * the decryption, which fails on them in its own words. For encrypted PKCS#8 keys.
+ */
+void require_bounded_cost(const X509_ALGOR* algorithm);
 
 /// Throws Error{Unsupported} unless this OpenSSL can run `algorithm`, naming what is missing:
 /// "cannot decrypt: RC2-40-CBC is not available (OpenSSL's legacy provider is missing)".

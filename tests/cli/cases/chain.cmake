@@ -39,6 +39,13 @@ add_cli_test(NAME chain-verify-json ARGS chain verify ${NOW} --json certs-test/u
 add_cli_test(NAME chain-verify-bad-pool-member SETUP "mkdir pool && cp certs-test/ca/inter-rsa.pem pool/ && echo junk > pool/junk.pem"
              ARGS chain verify ${NOW} certs-test/users/alice.der --pool pool ${TRUST}
              EXIT 0 STDERR "warning: 'pool/junk.pem': not a certificate.*\\(skipped\\)")
+# A --pool path the user named that cannot be read is an error, as for --trust (not a warning
+# followed by an "incomplete chain" verdict that blames the chain for a typo).
+add_cli_test(NAME chain-verify-missing-pool ARGS chain verify ${NOW} certs-test/users/alice.der --pool nothing.pem ${TRUST}
+             EXIT 3 STDERR "smimekit: error: 'nothing.pem': no such file")
+add_cli_test(NAME chain-verify-empty-trust-dir SETUP "mkdir anchors"
+             ARGS chain verify ${NOW} certs-test/users/alice.der ${CAS} --trust anchors
+             EXIT 3 STDERR "smimekit: error: 'anchors': no trust anchor certificate found")
 add_cli_test(NAME chain-verify-no-trust ARGS chain verify certs-test/users/alice.der EXIT 2
              STDERR "give one of --trust or --system-roots")
 add_cli_test(NAME chain-verify-bad-purpose ARGS chain verify certs-test/users/alice.der ${TRUST} --purpose sign EXIT 2

@@ -12,6 +12,9 @@ add_cli_test(NAME sst-create-dedupes ARGS sst create ${NOW} -o d.sst certs-test/
              EXIT 0 STDERR "wrote 2 certificates")
 add_cli_test(NAME sst-create-directory ARGS sst create ${NOW} -o cas.sst --allow-expired certs-test/ca
              EXIT 0 STDERR "expired on 2022-01-01T00:00:00Z \\(written because of --allow-expired\\)" "wrote 8 certificates")
+add_cli_test(NAME sst-create-empty-directory SETUP "mkdir empty"
+             ARGS sst create ${NOW} -o none.sst empty
+             EXIT 3 STDERR "smimekit: error: 'empty': no certificate found" FILES_ABSENT none.sst)
 add_cli_test(NAME sst-create-expired ARGS sst create ${NOW} -o bad.sst certs-test/ca/root-rsa.der certs-test/ca/inter-expired.der
              EXIT 1 FILES_ABSENT bad.sst STDERR "Expired Intermediate.*expired on 2022-01-01" "nothing written" "--allow-expired")
 add_cli_test(NAME sst-create-end-entity ARGS sst create ${NOW} -o ee.sst certs-test/users/alice.der
