@@ -42,7 +42,7 @@ bool role_serves(CertificateRole role, CertificateRole wanted) noexcept;
  * (RFC 5321 section 2.4: "the local-part of a mailbox MUST BE treated as case sensitive",
  * while domain names are not), surrounding white space removed. Throws
  * Error{InvalidArgument} for text that is not local@domain (no '@', empty parts, white space
- * or control characters inside).
+ * or control characters inside, or not UTF-8).
  */
 std::string normalize_email(std::string_view address);
 

@@ -10,6 +10,7 @@
 #include "smimekit/smime.hpp"
 
 #include "detail/inventory_schema.hpp"
+#include "detail/mime_text.hpp"
 #include "detail/sqlite.hpp"
 
 #include <nlohmann/json.hpp>
@@ -475,7 +476,10 @@ std::string normalize_email(std::string_view address) {
         const auto byte = static_cast<unsigned char>(c);
         return byte <= 0x20 || byte == 0x7F;
     });
-    if (at == std::string_view::npos || at == 0 || at + 1 == address.size() || control) {
+    // Not UTF-8: an rfc822Name is IA5String (RFC 5280 section 4.2.1.6), and what is stored
+    // goes into JSON columns, which hold text only.
+    if (at == std::string_view::npos || at == 0 || at + 1 == address.size() || control ||
+        !detail::is_valid_utf8(address)) {
         throw Error(Errc::InvalidArgument, in_quotes(address) + ": not an e-mail address", {},
                     "write it as local-part@domain");
     }

@@ -124,7 +124,7 @@ TEST_CASE("an address keeps its local part and gets a lower-case domain") {
     CHECK(smimekit::normalize_email("  bob@example.org\n") == "bob@example.org");
     CHECK(smimekit::normalize_email("\"a@b\"@Example.org") == "\"a@b\"@example.org");
     for (const char* bad : {"", "alice", "@example.org", "alice@", "al ice@example.org",
-                            "alice@exa\tmple.org"}) {
+                            "alice@exa\tmple.org", "alice@ex\xE1mple.org"}) {
         CAPTURE(bad);
         CHECK(fixture::errc_of([&] { smimekit::normalize_email(bad); }) == Errc::InvalidArgument);
     }
@@ -234,6 +234,27 @@ TEST_CASE("certificates that are no contact's are refused and nothing is written
     }
     CHECK(db.counts().certificates == 0);
     CHECK(db.counts().contacts == 0);
+}
+
+TEST_CASE("an address that is not UTF-8 is no address: import skips its certificate") {
+    // carol with the rfc822Name carol@ex\xE1mple.org (found by the inventory_import fuzz
+    // target, issue 12): storing it once threw nlohmann's type_error out of import().
+    smimekit::Bytes der = fixture::bytes("users/carol-rsa3072.der");
+    const std::string address = "carol@example.org";
+    const auto at = std::search(der.begin(), der.end(), address.begin(), address.end());
+    REQUIRE(at != der.end());
+    *(at + 8) = 0xE1;
+    fixture::TempDir dir;
+    dir.write("carol.der", der);
+    InventoryDb db(":memory:");
+    smimekit::ImportOptions options;
+    options.threads = 1;
+    const smimekit::ImportReport report = db.import({dir.file("carol.der")}, options, fixture::now());
+    CHECK(report.added == 0);
+    REQUIRE(report.skipped.size() == 1);
+    CHECK(std::string(report.skipped[0].reason.what()).find("carries no e-mail address") !=
+          std::string::npos);
+    CHECK(db.counts().certificates == 0);
 }
 
 TEST_CASE("a newer certificate supersedes the current one; an older one goes into history") {
