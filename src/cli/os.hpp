@@ -30,6 +30,16 @@ std::optional<std::string> prompt_hidden(std::string_view prompt);
 /// `max_size` bytes so a stream without newlines cannot exhaust memory.
 std::optional<std::string> read_stdin_line(std::size_t max_size);
 
+/// The content of a password file, read without stdio buffers (no unwiped copies): a regular
+/// file, or a pipe such as `--password-file <(pass show mail)`. Throws Error naming `path`
+/// (NotFound, Malformed for a directory or more than `max_size` bytes, Io).
+std::string read_secret_file(const std::string& path, std::size_t max_size);
+
+/// Keeps secrets out of core dumps: no core file from here on (RLIMIT_CORE 0, and on Linux
+/// the process is no longer dumpable, which also covers core_pattern pipes and ptrace by
+/// other processes of the user). Called before any password is read.
+void forbid_core_dumps() noexcept;
+
 /// The value of an environment variable; nullopt if it is not set.
 std::optional<std::string> getenv(const std::string& name);
 

@@ -7,9 +7,13 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <array>
 #include <atomic>
@@ -209,6 +213,59 @@ std::optional<std::string> read_stdin_line(std::size_t max_size) {
         line.pop_back();
     }
     return line;
+}
+
+std::string read_secret_file(const std::string& path, std::size_t max_size) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int error_number = errno;
+        if (error_number == ENOENT || error_number == ENOTDIR) {
+            throw Error(Errc::NotFound, in_quotes(path) + ": no such file");
+        }
+        throw_io(path, "cannot read", error_number);
+    }
+    struct stat status {};
+    if (::fstat(fd, &status) != 0 || S_ISDIR(status.st_mode)) {
+        ::close(fd);
+        throw Error(Errc::Malformed, in_quotes(path) + ": is a directory, not a file");
+    }
+    std::string text;
+    // Sized once, one byte beyond the limit to tell "exactly full" from "too long": growing
+    // would free copies of the password without wiping them.
+    text.resize(max_size + 1);
+    std::size_t got = 0;
+    while (got < text.size()) {
+        const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            const int error_number = errno;
+            ::close(fd);
+            secure_wipe(text.data(), got);
+            throw_io(path, "cannot read", error_number);
+        }
+        if (n == 0) {
+            break;
+        }
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (got > max_size) {
+        secure_wipe(text.data(), got);
+        throw Error(Errc::Malformed, in_quotes(path) + ": too large for a password file (the limit is " +
+                                         std::to_string(max_size / 1024) + " KiB)");
+    }
+    text.resize(got);  // shrinking keeps the buffer: nothing is copied
+    return text;
+}
+
+void forbid_core_dumps() noexcept {
+    const struct rlimit none {0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+#ifdef __linux__
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 }
 
 std::optional<std::string> getenv(const std::string& name) {

@@ -200,10 +200,9 @@ void Io::write_file(const std::string& path, BytesView bytes, const WriteOptions
 
 Secret Io::read_password(const PasswordSource& source, std::string_view subject,
                          bool confirm) const {
+    os::forbid_core_dumps();
     if (!source.file.empty()) {
-        Bytes bytes = read_file(source.file, kMaxPasswordSize);
-        std::string text = to_string(bytes);
-        secure_wipe(bytes.data(), bytes.size());
+        std::string text = os::read_secret_file(source.file, kMaxPasswordSize);
         strip_line_end(text);
         return take_secret(text);
     }
@@ -244,6 +243,7 @@ PasswordProvider Io::password_provider(const PasswordSource& source) const {
     const bool has_source = !source.file.empty() || !source.env.empty() || source.from_stdin;
     if (!has_source) {
         return [this](std::string_view subject) -> std::optional<Secret> {
+            os::forbid_core_dumps();
             auto answer = os::prompt_hidden("Password for " + in_quotes(subject) + ": ");
             if (!answer) {
                 return std::nullopt;

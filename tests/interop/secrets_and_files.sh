@@ -4,6 +4,7 @@
 #  - a wrong password never shows up in any output (stdout, stderr, --verbose, --json), from
 #    a file, the environment or standard input, for every command that reads one (smimekit
 #    starts no child process, so argv and environments of children need no check);
+#  - a password file may be a pipe, and once a password is being read no core dump can be made;
 #  - .p12 outputs are 0600 under umask 000;
 #  - --force replaces a symlink at the target, never the file it points to;
 #  - SIGINT, SIGTERM and SIGHUP during a long write leave no temporary file and no output, and
@@ -76,6 +77,30 @@ echo "no password echo: $checked runs"
 # The right password is not printed either.
 "$smimekit" inspect "$p12" --password-file good.txt -v --json "$now" >stdout 2>stderr
 ! grep -q test1234 stdout stderr || fail "the right password appears in inspect's output"
+
+# A password file may be a pipe: `--password-file <(pass show mail)` keeps it off the disk.
+"$smimekit" inspect "$p12" --password-file <(cat good.txt) "$now" >/dev/null ||
+    fail "a password file given as a pipe (process substitution) is refused"
+
+# No core dump can hold the password: from the moment smimekit waits for it (here, on a FIFO
+# nobody writes to yet), its core file size limit is 0, and SIGQUIT (which dumps core by
+# default) leaves no core file even where the shell allows them.
+mkfifo password.fifo
+rc=0
+(ulimit -c unlimited && exec "$smimekit" inspect "$p12" --password-file password.fifo "$now" \
+    >/dev/null 2>&1) &
+waiting=$!
+for _ in $(seq 50); do
+    grep -q '^Max core file size *0 *0 ' "/proc/$waiting/limits" 2>/dev/null && break
+    sleep 0.1
+done
+grep -q '^Max core file size *0 *0 ' "/proc/$waiting/limits" ||
+    fail "while reading a password, core dumps are still allowed: $(grep core "/proc/$waiting/limits")"
+kill -QUIT "$waiting"
+{ wait "$waiting"; } 2>/dev/null || rc=$?
+[ $rc = $((128 + 3)) ] || fail "SIGQUIT while waiting for the password: exit $rc"
+! ls core* 2>/dev/null || fail "a core file was written while a password was being read"
+echo "password files as pipes, no core dumps: ok"
 
 # ---- modes and symlinks ---------------------------------------------------------------------
 (umask 000 && "$smimekit" p12 rewrap "$p12" -o rewrapped.p12 --password-file good.txt \
