@@ -219,8 +219,12 @@ std::string read_secret_file(const std::string& path, std::size_t max_size) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         const int error_number = errno;
+        // The same verdicts as smimekit::read_file gives for every other input file.
         if (error_number == ENOENT || error_number == ENOTDIR) {
             throw Error(Errc::NotFound, in_quotes(path) + ": no such file");
+        }
+        if (error_number == ELOOP) {
+            throw Error(Errc::Malformed, in_quotes(path) + ": too many levels of symbolic links");
         }
         throw_io(path, "cannot read", error_number);
     }
