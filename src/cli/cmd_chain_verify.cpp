@@ -3,6 +3,7 @@
 // if not, why?": every reason, and what is missing when no path reaches a trust anchor; by
 // default with a second opinion from Botan 2 on the same path.
 #include "cli/command.hpp"
+#include "cli/each_input.hpp"
 #include "cli/engines.hpp"
 #include "cli/render.hpp"
 #include "cli/trust_options.hpp"
@@ -128,38 +129,25 @@ public:
         if (m_json) {
             json.emplace(io.out(), json_document("chain verify"), "results");
         }
-        ExitCode result = ExitCode::Ok;
         auto progress = io.progress("verifying", m_leaves.size());
-        for (std::size_t i = 0; i < m_leaves.size(); ++i) {
-            const std::string& path = m_leaves[i];
-            progress.update(i);
-            try {
-                std::vector<Certificate> companions;
-                const Certificate leaf = load_leaf(path, load, companions);
-                pool.add(companions);
-                const ChainResult chain = verify_chain(leaf, pool, anchors, m_options);
-                if (!chain.accepted()) {
-                    result = most_severe(result, ExitCode::Negative);
-                }
-                if (json) {
-                    Json entry{{"file", path}};
-                    entry.update(chain_result_json(chain, m_options));
-                    entry["engines"] = engines_json(chain, m_options.engines);
-                    json->add(entry);
-                } else {
-                    progress.finish();
-                    print_chain_result(io.out(), path, chain, m_options);
-                    print_engines(io.out(), chain, m_options.engines);
-                }
-            } catch (const Error& error) {
+        const auto verify_one = [&](const std::string& path) {
+            std::vector<Certificate> companions;
+            const Certificate leaf = load_leaf(path, load, companions);
+            pool.add(companions);
+            const ChainResult chain = verify_chain(leaf, pool, anchors, m_options);
+            if (json) {
+                Json entry{{"file", path}};
+                entry.update(chain_result_json(chain, m_options));
+                entry["engines"] = engines_json(chain, m_options.engines);
+                json->add(entry);
+            } else {
                 progress.finish();
-                result = most_severe(result, io.report(error));
-                if (json) {
-                    json->add({{"file", path}, {"error", json_error(error)}});
-                }
+                print_chain_result(io.out(), path, chain, m_options);
+                print_engines(io.out(), chain, m_options.engines);
             }
-        }
-        return result;
+            return chain.accepted() ? ExitCode::Ok : ExitCode::Negative;
+        };
+        return for_each_input(io, m_leaves, json ? &*json : nullptr, verify_one, &progress);
     }
 
 private:

@@ -3,6 +3,7 @@
 // signature over the exact bytes, the signer's chain for S/MIME signing, and the From address,
 // for many mails in one call. The work is SignatureVerifier (smime.hpp).
 #include "cli/command.hpp"
+#include "cli/each_input.hpp"
 #include "cli/render.hpp"
 #include "cli/trust_options.hpp"
 
@@ -170,50 +171,36 @@ public:
         if (m_json) {
             json.emplace(io.out(), json_document("mail verify"), "results");
         }
-        ExitCode result = ExitCode::Ok;
         auto progress = io.progress("verifying", m_inputs.size());
-        for (std::size_t i = 0; i < m_inputs.size(); ++i) {
-            const std::string& path = m_inputs[i];
-            progress.update(i);
-            try {
-                const Bytes message = read_file(path, kMaxMailSize);
-                std::optional<OutputFile> content;
-                if (!m_out.empty()) {
-                    content.emplace(m_out, write);  // removed again unless committed
-                }
-                MessageVerification verification;
-                try {
-                    verification = verifier.verify(message, content ? ByteSink([&](BytesView piece) {
-                        content->write(piece);
-                    }) : ByteSink());
-                } catch (const Error& error) {
-                    throw error.about(path);
-                }
-                if (verification.valid()) {
-                    if (content) {
-                        content->commit();
-                    }
-                } else {
-                    result = most_severe(result, ExitCode::Negative);
-                }
-                if (json) {
-                    Json entry{{"file", path}};
-                    entry.update(verification_json(verification, options.time));
-                    entry["content_file"] = content && verification.valid() ? Json(m_out) : Json();
-                    json->add(entry);
-                } else {
-                    progress.finish();
-                    print(io.out(), path, verification);
-                }
-            } catch (const Error& error) {
-                progress.finish();
-                result = most_severe(result, io.report(error));
-                if (json) {
-                    json->add({{"file", path}, {"error", json_error(error)}});
-                }
+        const auto verify_one = [&](const std::string& path) {
+            const Bytes message = read_file(path, kMaxMailSize);
+            std::optional<OutputFile> content;
+            if (!m_out.empty()) {
+                content.emplace(m_out, write);  // removed again unless committed
             }
-        }
-        return result;
+            MessageVerification verification;
+            try {
+                verification = verifier.verify(message, content ? ByteSink([&](BytesView piece) {
+                    content->write(piece);
+                }) : ByteSink());
+            } catch (const Error& error) {
+                throw error.about(path);
+            }
+            if (verification.valid() && content) {
+                content->commit();
+            }
+            if (json) {
+                Json entry{{"file", path}};
+                entry.update(verification_json(verification, options.time));
+                entry["content_file"] = content && verification.valid() ? Json(m_out) : Json();
+                json->add(entry);
+            } else {
+                progress.finish();
+                print(io.out(), path, verification);
+            }
+            return verification.valid() ? ExitCode::Ok : ExitCode::Negative;
+        };
+        return for_each_input(io, m_inputs, json ? &*json : nullptr, verify_one, &progress);
     }
 
 private:
