@@ -3,6 +3,7 @@
 // openssl expect": multipart/signed (or opaque) with the signer's chain, from a .p12. Many mails
 // in one call sign with the key opened once. The work is sign_message (smime.hpp).
 #include "cli/command.hpp"
+#include "cli/mail_envelope.hpp"
 
 #include <smimekit/file.hpp>
 #include <smimekit/smime.hpp>
@@ -11,40 +12,16 @@
 #include <atomic>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <set>
 #include <thread>
 
 namespace smimekit::cli {
 namespace {
 
 // Mails up to this size are read and signed in memory, on every core; larger ones are streamed
-// (flat memory). kWindow mails are held at a time.
+// (flat memory) through MailSource. kWindow mails are held at a time.
 constexpr std::uint64_t kReadAtOnce = 8ULL * 1024 * 1024;
 constexpr std::size_t kWindow = 64;
-
-/// A large mail read piece by piece (prepare() has read_file's checks for the others).
-class FileSource final {
-public:
-    explicit FileSource(const std::string& path) : m_path(path), m_stream(path, std::ios::binary) {
-        if (!m_stream) {
-            throw Error(Errc::Io, in_quotes(path) + ": cannot open for reading");
-        }
-    }
-
-    std::size_t read(std::span<std::uint8_t> buffer) {
-        m_stream.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
-        if (m_stream.bad()) {
-            throw Error(Errc::Io, in_quotes(m_path) + ": read error");
-        }
-        return static_cast<std::size_t>(m_stream.gcount());
-    }
-
-private:
-    std::string m_path;
-    std::ifstream m_stream;
-};
 
 class MailSignCommand final : public Command {
 public:
@@ -88,8 +65,6 @@ public:
         // clang-format off
         options.visible.add_options()
             ("signer", po::value(&m_signer)->required()->value_name("FILE"), "the .p12 (or PEM key and certificate) to sign with")
-            ("out,o", po::value(&m_out)->value_name("FILE"), "the signed mail (one IN)")
-            ("out-dir", po::value(&m_out_dir)->value_name("DIR"), "write each signed mail into DIR under its IN name")
             ("opaque", po::bool_switch(&m_opaque), "application/pkcs7-mime signed-data instead of multipart/signed")
             ("digest", po::value(&m_digest)->value_name("D"), "sha256 (default), sha384 or sha512")
             ("rsa-pss", po::bool_switch(&m_options.rsa_pss), "RSASSA-PSS instead of PKCS#1 v1.5 (RSA keys)")
@@ -97,7 +72,7 @@ public:
             ("chain", po::value(&m_chain)->value_name("FILE"),
              "CA certificates to include as well (PEM bundle, .p7b, DER), for a .p12 without its chain; repeatable");
         // clang-format on
-        add_force_option(options, m_force);
+        m_outputs.declare(options, "signed");
         add_password_options(options, m_password, "password", "the --signer .p12");
         options.hidden.add_options()("input", po::value(&m_inputs)->required(), "mails to sign");
         options.positional.add("input", -1);
@@ -105,16 +80,7 @@ public:
 
     void validate(const po::variables_map& given) override {
         validate_password_source(m_password);
-        if (given.count("out") != 0 && given.count("out-dir") != 0) {
-            throw usage::conflicting_options("out", "out-dir");
-        }
-        if (m_out.empty() && m_out_dir.empty()) {
-            throw usage::need_one_of({"out", "out-dir"});
-        }
-        if (!m_out.empty() && m_inputs.size() > 1) {
-            throw UsageError("-o takes one input; use --out-dir DIR for " +
-                             std::to_string(m_inputs.size()) + " inputs");
-        }
+        m_outputs.validate(given, m_inputs);
         if (!m_digest.empty()) {
             const auto digest = digest_from_name(m_digest);
             if (!digest) {
@@ -123,19 +89,12 @@ public:
             m_options.digest = *digest;
         }
         m_options.form = m_opaque ? SignedForm::Opaque : SignedForm::Detached;
-        std::set<std::string> names;
-        for (const std::string& input : m_inputs) {
-            if (!m_out_dir.empty() && !names.insert(std::filesystem::path(input).filename()).second) {
-                throw UsageError("two inputs are named " + in_quotes(std::filesystem::path(input).filename().string()) +
-                                 ": --out-dir would write both to the same file");
-            }
-        }
     }
 
     ExitCode run(Io& io) override {
-        const WriteOptions write{m_force, false};
-        if (!m_out.empty()) {
-            io.check_output(m_out, write);
+        const WriteOptions write{m_outputs.force, false};
+        if (!m_outputs.out.empty()) {
+            io.check_output(m_outputs.out, write);
         }
         LoadOptions load;
         load.password = io.password_provider(m_password);
@@ -197,9 +156,9 @@ public:
             }
         }
         progress.finish();
-        io.info(m_out.empty() ? "signed " + std::to_string(signed_count) + " of " +
-                                    std::to_string(m_inputs.size()) + " mails into " + m_out_dir
-                              : "wrote " + m_out + " (" + std::string(signed_form_name(m_options.form)) +
+        io.info(m_outputs.out.empty() ? "signed " + std::to_string(signed_count) + " of " +
+                                    std::to_string(m_inputs.size()) + " mails into " + m_outputs.out_dir
+                              : "wrote " + m_outputs.out + " (" + std::string(signed_form_name(m_options.form)) +
                                     ", " + std::string(micalg_name(m_options.digest)) + ")");
         return result;
     }
@@ -243,20 +202,17 @@ private:
         if (prepared.error) {
             std::rethrow_exception(prepared.error);
         }
-        const std::string out = m_out.empty()
-            ? (std::filesystem::path(m_out_dir) / std::filesystem::path(input).filename()).string()
-            : m_out;
+        const std::string out = m_outputs.path_for(input);
         if (prepared.mail) {
             OutputFile output(out, write);
             output.write(*prepared.mail);
             output.commit();
         } else {
-            FileSource source(input);       // its errors name the input
+            MailSource source(input);       // its errors name the input
             OutputFile output(out, write);  // its errors name the output
             try {
-                prepared.result = sign_message(
-                    [&](std::span<std::uint8_t> buffer) { return source.read(buffer); }, signer,
-                    m_options, [&](BytesView piece) { output.write(piece); });
+                prepared.result = sign_message(source.source(), signer, m_options,
+                                               [&](BytesView piece) { output.write(piece); });
             } catch (const Error& failure) {
                 throw failure.about(input);
             }
@@ -268,13 +224,11 @@ private:
     }
 
     std::string m_signer;
-    std::string m_out;
-    std::string m_out_dir;
+    MailOutputs m_outputs;
     bool m_opaque = false;
     std::string m_digest;
     bool m_include_root = false;
     std::vector<std::string> m_chain;
-    bool m_force = false;
     PasswordSource m_password;
     std::vector<std::string> m_inputs;
     SignOptions m_options;
