@@ -369,6 +369,17 @@ TEST_SUITE("mime") {
         CHECK(fixture::errc_of([] { smimekit::parse_content_type(""); }) == Errc::Malformed);
     }
 
+    TEST_CASE("a comment that ends in a backslash ends the value (found by the mime fuzz target)") {
+        // The escape once stepped past the end, and the next token's substr threw out_of_range.
+        for (const char* value : {"text/plain; (a\\", "text/plain; name=x (\\", "text/plain (\\"}) {
+            CAPTURE(value);
+            const smimekit::ContentType type = smimekit::parse_content_type(value);
+            CHECK(type.media_type() == "text/plain");
+            CHECK_FALSE(type.parameter("charset").has_value());
+        }
+        CHECK(smimekit::parse_content_disposition("attachment; (\\").kind == "attachment");
+    }
+
     TEST_CASE("RFC 2231 parameters: the examples of sections 3 and 4, and UTF-8 file names") {
         using smimekit::parse_content_type;
         CHECK(parse_content_type("message/external-body; access-type=URL; URL*0=\"ftp://\";\r\n"

@@ -203,7 +203,9 @@ private:
         while (!at_end()) {
             const char c = m_text[m_pos++];
             if (c == '\\') {
-                ++m_pos;
+                // The escaped character, if any: a final backslash must not move m_pos past
+                // the end (the next substr would throw; found by the mime fuzz target).
+                m_pos = std::min(m_pos + 1, m_text.size());
             } else if (c == '(') {
                 ++depth;
             } else if (c == ')' && --depth == 0) {
