@@ -18,9 +18,8 @@
 namespace smimekit::cli {
 namespace {
 
-// Mails up to this size are read and signed in memory, on every core; larger ones are streamed
-// (flat memory) through MailSource. kWindow mails are held at a time.
-constexpr std::uint64_t kReadAtOnce = 8ULL * 1024 * 1024;
+// Mails up to kMailReadAtOnce are read and signed in memory, on every core; larger ones are
+// streamed (flat memory) through MailSource. kWindow mails are held at a time.
 constexpr std::size_t kWindow = 64;
 
 class MailSignCommand final : public Command {
@@ -177,10 +176,10 @@ private:
         Prepared prepared;
         try {
             std::error_code error;
-            if (std::filesystem::file_size(input, error) > kReadAtOnce && !error) {
+            if (std::filesystem::file_size(input, error) > kMailReadAtOnce && !error) {
                 return prepared;  // streamed by write_signed
             }
-            const Bytes message = read_file(input, kReadAtOnce);  // its errors name the input
+            const Bytes message = read_file(input, kMailReadAtOnce);  // its errors name the input
             Bytes mail;
             try {
                 prepared.result = sign_message(memory_source(message), signer, m_options, [&](BytesView piece) {

@@ -17,10 +17,6 @@
 namespace smimekit::cli {
 namespace {
 
-// Mails up to this size are read at once (one system call instead of a loop); larger ones are
-// streamed, so that memory stays flat.
-constexpr std::uint64_t kReadAtOnce = 8ULL * 1024 * 1024;
-
 bool looks_like_address(const std::string& text) {
     return text.find('@') != std::string::npos && text.find('/') == std::string::npos;
 }
@@ -49,8 +45,8 @@ Certificate contact_certificate(const InventoryDb& db, const std::string& email)
 MailSource::MailSource(const std::string& path) {
     std::error_code error;
     const std::uintmax_t size = std::filesystem::file_size(path, error);
-    if (error || size <= kReadAtOnce) {
-        m_bytes = read_file(path, kReadAtOnce);  // throws the usual errors, naming the file
+    if (error || size <= kMailReadAtOnce) {
+        m_bytes = read_file(path, kMailReadAtOnce);  // throws the usual errors, naming the file
         m_size = m_bytes.size();
         return;
     }

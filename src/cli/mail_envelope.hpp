@@ -18,6 +18,10 @@
 
 namespace smimekit::cli {
 
+/// Mails up to this size are read into memory at once (one system call, and `mail sign` signs
+/// them on every core); larger ones are streamed, so that memory stays flat.
+constexpr std::uint64_t kMailReadAtOnce = 8ULL * 1024 * 1024;
+
 /// The bytes of a mail file as a ByteSource, with read_file's errors (missing, not a regular
 /// file, unreadable) naming the file; a failing read() later does not name it (the caller's
 /// Error::about does). Small files are read at once, large ones streamed.
