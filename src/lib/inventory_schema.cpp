@@ -9,6 +9,7 @@
 #include "detail/inventory_schema.hpp"
 
 #include <array>
+#include <chrono>
 #include <string>
 
 namespace smimekit::detail {
@@ -126,9 +127,18 @@ bool check_identity(const SqliteConnection& db) {
     std::int64_t version = 0;
     std::int64_t tables = 0;
     try {
-        application_id = pragma_int(db, "PRAGMA application_id");
-        version = pragma_int(db, "PRAGMA user_version");
-        tables = pragma_int(db, "SELECT count(*) FROM sqlite_schema");
+        // One statement, so one read transaction: read one at a time, the three could come
+        // from before and after another process's first migration (application id 0 but
+        // tables present), and a new inventory would look like another program's file.
+        SqliteStatement identity(db,
+                                 "SELECT (SELECT application_id FROM pragma_application_id),"
+                                 " (SELECT user_version FROM pragma_user_version),"
+                                 " (SELECT count(*) FROM sqlite_schema)");
+        if (identity.step()) {
+            application_id = identity.column_int(0);
+            version = identity.column_int(1);
+            tables = identity.column_int(2);
+        }
     } catch (const Error&) {
         // SQLite reads the header at the first statement: this is where a file of another
         // kind shows ("file is not a database").
@@ -173,7 +183,19 @@ void prepare_inventory(SqliteConnection& db, bool create) {
                     in_quotes(db.path()) + ": no inventory here yet (the file is empty)");
     }
     // WAL: readers never block the writer nor the writer them. The mode is stored in the file.
-    db.exec("PRAGMA journal_mode = WAL");
+    // Switching a new file to WAL needs it to itself, and SQLite answers "database is locked"
+    // at once instead of using the busy timeout while another process that opens the same new
+    // file holds a read lock; so wait here, as the busy timeout would.
+    constexpr const char* kUseWal = "PRAGMA journal_mode = WAL";
+    const auto give_up_at =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    while (!db.exec_unless_busy(kUseWal)) {
+        if (std::chrono::steady_clock::now() >= give_up_at) {
+            throw_sqlite_error(db.handle(), SQLITE_BUSY, db.path(), kUseWal);
+        }
+        constexpr int kRetryAfterMs = 10;
+        ::sqlite3_sleep(kRetryAfterMs);
+    }
     // In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits, a
     // killed process loses nothing (https://sqlite.org/pragma.html#pragma_synchronous).
     db.exec("PRAGMA synchronous = NORMAL");

@@ -56,6 +56,18 @@ void SqliteConnection::exec(const char* sql) {
     }
 }
 
+bool SqliteConnection::exec_unless_busy(const char* sql) {
+    const int rc = ::sqlite3_exec(m_db.get(), sql, nullptr, nullptr, nullptr);
+    // Extended result codes are on: SQLITE_BUSY_RECOVERY and the like share the low byte.
+    if ((rc & 0xff) == SQLITE_BUSY) {
+        return false;
+    }
+    if (rc != SQLITE_OK) {
+        throw_sqlite_error(m_db.get(), rc, m_path, excerpt(sql));
+    }
+    return true;
+}
+
 void SqliteConnection::set_busy_timeout(int milliseconds) {
     const int rc = ::sqlite3_busy_timeout(m_db.get(), milliseconds);
     if (rc != SQLITE_OK) {

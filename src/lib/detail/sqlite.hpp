@@ -39,6 +39,10 @@ public:
     /// Runs SQL that takes no parameters and returns no rows we need (DDL, BEGIN, COMMIT,
     /// PRAGMA with a constant). Never pass it text that holds a user's or a certificate's data.
     void exec(const char* sql);
+    /// exec, but false instead of an error when SQLite answers SQLITE_BUSY without having
+    /// waited for the busy timeout (it does so for a journal mode change, to avoid deadlock);
+    /// the caller decides how long to retry.
+    [[nodiscard]] bool exec_unless_busy(const char* sql);
 
     void set_busy_timeout(int milliseconds);
     [[nodiscard]] std::int64_t last_insert_rowid() const noexcept;
