@@ -6,6 +6,7 @@
 # must predict exactly what each peer did (its "platforms" list). The key must reach each peer
 # with its certificate (same public key, shared localKeyID, the friendly name).
 set -euo pipefail
+source "$(dirname "$0")/lib/checks.bash"
 smimekit=$1
 certs=$2
 work=$(mktemp -d)
@@ -22,21 +23,9 @@ trap cleanup EXIT
 
 pw=$work/pw.txt
 printf 'n3w-p12-pass' > "$pw"
-checks=0
-failures=0
 
-fail() {
-    echo "FAIL $*"
-    failures=$((failures + 1))
-}
 
 # expect LABEL EXPECTED ACTUAL: both "yes" or "no".
-expect() {
-    checks=$((checks + 1))
-    if [ "$2" != "$3" ]; then
-        fail "$1: expected $2, got $3"
-    fi
-}
 
 # outcome FILE PLATFORM WANTED ACTUAL: the peer did what the profile promises (WANTED), and
 # `inspect` predicted what it did.
@@ -54,7 +43,6 @@ platforms = json.load(sys.stdin)["files"][0]["pkcs12"]["platforms"]
 print("yes" if row["can_import"] else "no")' "$2"
 }
 
-yes_if() { if "$@" > /dev/null 2>&1; then echo yes; else echo no; fi; }
 
 # check_openssl FILE NAME WITHOUT_LEGACY: opens without -legacy when WITHOUT_LEGACY is yes,
 # always with -legacy; the key is the certificate's, and both bags carry the same localKeyID
@@ -168,5 +156,4 @@ for profile in modern compat; do
     expect "$file: gpgsm 2.2 (inspect's prediction for an EC key)" no "$(predicted "$file" "gpgsm 2.2")"
 done
 
-echo "$checks checks of p12 create/rewrap output against openssl, NSS and gpgsm, $failures failed"
-[ "$failures" = 0 ]
+finish "of p12 create/rewrap output against openssl, NSS and gpgsm"

@@ -8,6 +8,7 @@
 # and verifies in openssl and gpgsm. Where a peer cannot read an envelope, `mail inspect --json`
 # must say so (its "unable_clients"), and the peer must indeed fail.
 set -euo pipefail
+source "$(dirname "$0")/lib/checks.bash"
 smimekit=$1
 certs=$2
 work=$(mktemp -d)
@@ -23,13 +24,6 @@ cd "$work"
 
 pw=$certs/p12/password.txt
 py=/usr/bin/python3
-checks=0
-failures=0
-
-fail() {
-    echo "FAIL $*"
-    failures=$((failures + 1))
-}
 
 # same LABEL FILE WANTED: FILE exists and has exactly the bytes of WANTED.
 same() {
@@ -286,5 +280,4 @@ done
 checks=$((checks + 1))
 ! grep -qE '^\[GNUPG:\] (BADSIG|ERRSIG)' se-status.txt || fail "sign-encrypt: gpgsm BADSIG/ERRSIG"
 
-echo "$checks checks, $failures failures"
-[ "$failures" -eq 0 ]
+finish "of mail encrypt/decrypt against openssl, gpgsm and NSS"

@@ -13,6 +13,7 @@
 #     rejects a tampered message too (so that its "yes" means something).
 # gpgsm, NSS and certtool check at the real time; the test certificates are valid 2025-2046.
 set -euo pipefail
+source "$(dirname "$0")/lib/checks.bash"
 smimekit=$(realpath "$1")
 certs=$(realpath "$2")
 work=$(mktemp -d)
@@ -27,18 +28,7 @@ cd "$work"
 now=--now=2030-01-01T00:00:00Z
 pw=$certs/p12/password.txt
 root=$certs/ca/root-rsa.pem
-checks=0
-failures=0
-fail() {
-    echo "FAIL $*"
-    failures=$((failures + 1))
-}
 # expect LABEL WANTED ACTUAL ("yes"/"no")
-expect() {
-    checks=$((checks + 1))
-    [ "$2" = "$3" ] || fail "$1: expected $2, got $3"
-}
-yes_if() { if "$@" > /dev/null 2>&1; then echo yes; else echo no; fi; }
 
 # ---- MIME helpers (Python's email package finds the parts; the signed bytes are cut exactly) --
 cat > mime.py <<'PY'
@@ -312,5 +302,4 @@ expect "a wrong trust anchor fails (exit 1)" 1 "$(verdict "$signed" "$certs/ca/r
 expect "openssl agrees on the wrong anchor" no \
     "$(yes_if openssl cms -verify -purpose smimesign -CAfile "$certs/ca/root2-rsa.pem" -in "$signed" -out /dev/null)"
 
-echo "$checks checks of mail sign/verify against openssl, gpgsm, NSS and GnuTLS, $failures failed"
-[ "$failures" = 0 ]
+finish "of mail sign/verify against openssl, gpgsm, NSS and GnuTLS"
