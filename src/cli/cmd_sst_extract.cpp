@@ -60,10 +60,14 @@ public:
                     .string());
             io.check_output(targets.back(), write);  // all checked before any is written
         }
+        OutputBatch batch(m_directory, write);
         for (std::size_t i = 0; i < targets.size(); ++i) {
             const Certificate& certificate = file.certificates[i];
-            io.write_file(targets[i], m_pem ? to_bytes(certificate.pem()) : certificate.der(), write);
-            io.out() << targets[i] << '\n';
+            batch.add(targets[i], m_pem ? to_bytes(certificate.pem()) : certificate.der());
+        }
+        batch.commit();
+        for (const std::string& target : targets) {
+            io.out() << target << '\n';
         }
         if (file.sst && !file.sst->others.empty()) {
             io.warn(in_quotes(m_file) + ": " +

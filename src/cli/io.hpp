@@ -16,6 +16,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace smimekit::cli {
@@ -62,6 +63,36 @@ private:
     WriteOptions m_options;
     int m_fd = -1;
     bool m_committed = false;
+};
+
+/**
+ * Many output files in one directory, written as a batch: add() writes each to a temporary
+ * file; commit() makes them all durable with one file-system sync (a thousand fsyncs cost
+ * seconds), then renames each over its target, in the order added. Destroyed without
+ * commit(), or on SIGINT/SIGTERM, every temporary file is removed. If a rename fails (a
+ * target appeared meanwhile), the files renamed before it stay and the rest are removed.
+ */
+class OutputBatch final {
+public:
+    OutputBatch(std::string directory, const WriteOptions& options);
+    OutputBatch(const OutputBatch&) = delete;
+    OutputBatch& operator=(const OutputBatch&) = delete;
+    OutputBatch(OutputBatch&&) = delete;
+    OutputBatch& operator=(OutputBatch&&) = delete;
+    ~OutputBatch();
+
+    /// `path` must lie in the batch's directory. Refuses an existing target without --force.
+    void add(const std::string& path, BytesView bytes);
+    void commit();
+
+private:
+    struct Pending {
+        std::string temp_path;
+        std::string path;
+    };
+    std::string m_directory;
+    WriteOptions m_options;
+    std::vector<Pending> m_pending;
 };
 
 /// A progress line on stderr, drawn only when stderr is a terminal, at most ten times a second.

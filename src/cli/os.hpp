@@ -53,10 +53,28 @@ struct TempFile {
 TempFile create_temp_file_beside(const std::string& target, bool private_file);
 void unregister_temp_file(const std::string& path) noexcept;
 
+/**
+ * Temporary files for a batch of outputs into one directory (`sst extract` of a thousand
+ * certificates): they live in a private directory made with mkdtemp inside `directory`, named
+ * by their index, so that a signal handler can remove any number of them without a table of
+ * paths. One batch at a time. end_temp_batch() removes what is left and the directory itself.
+ */
+void begin_temp_batch(const std::string& directory);
+/// The batch's file number `index` (0, 1, 2, ... in order), created as create_temp_file_beside
+/// creates one.
+TempFile create_batch_temp_file(std::size_t index, bool private_file);
+void end_temp_batch() noexcept;
+
+/// Makes everything written to the file system holding `directory` durable at once (Linux:
+/// syncfs, one journal commit instead of one fsync per file). Throws Error{Io}.
+void sync_file_system_of(const std::string& directory);
+
 /// Writes all of `bytes` to `fd`; throws Error{Io} naming `path` on failure (disk full...).
 void write_all(int fd, BytesView bytes, const std::string& path);
 /// fsync + close; throws Error{Io} naming `path`.
 void sync_and_close(int fd, const std::string& path);
+/// close, whose failure (a delayed write error on some file systems) is an Error{Io} too.
+void close_checked(int fd, const std::string& path);
 void close_quietly(int fd) noexcept;
 void remove_quietly(const std::string& path) noexcept;
 

@@ -39,6 +39,53 @@ struct Slot {
 };
 std::array<Slot, kSlots> g_temp_files;
 
+// The one batch of temporary files (begin_temp_batch): a directory, and how many numbered
+// files in it may exist. The count is raised before a file is created, so the handler may try
+// to remove one that does not exist yet, never miss one that does.
+struct BatchSlot {
+    std::atomic<bool> used{false};
+    std::atomic<std::size_t> count{0};
+    std::array<char, kPathMax> directory{};
+};
+BatchSlot g_batch;
+
+/// "<directory>/<index>" into `out`, with async-signal-safe code only (no allocation).
+/// False if it does not fit.
+bool batch_file_path(const char* directory, std::size_t index, std::array<char, kPathMax>& out) noexcept {
+    std::size_t length = std::strlen(directory);
+    constexpr std::size_t kDigitsMax = 20;
+    if (length + 1 + kDigitsMax + 1 > out.size()) {
+        return false;
+    }
+    std::memcpy(out.data(), directory, length);
+    out[length++] = '/';
+    std::array<char, kDigitsMax> digits{};
+    std::size_t count = 0;
+    do {
+        digits[count++] = static_cast<char>('0' + index % 10);
+        index /= 10;
+    } while (index != 0);
+    while (count > 0) {
+        out[length++] = digits[--count];
+    }
+    out[length] = '\0';
+    return true;
+}
+
+void remove_batch_files() noexcept {
+    if (!g_batch.used.load()) {
+        return;
+    }
+    std::array<char, kPathMax> path{};
+    const std::size_t count = g_batch.count.load();
+    for (std::size_t index = 0; index < count; ++index) {
+        if (batch_file_path(g_batch.directory.data(), index, path)) {
+            ::unlink(path.data());
+        }
+    }
+    ::rmdir(g_batch.directory.data());
+}
+
 // The terminal state to restore if a signal arrives while a prompt has echo turned off.
 std::atomic<int> g_tty_fd{-1};
 struct termios g_saved_tty{};
@@ -49,6 +96,7 @@ extern "C" void cleanup_and_die(int signal_number) {
             ::unlink(slot.path.data());
         }
     }
+    remove_batch_files();
     const int tty = g_tty_fd.load();
     if (tty >= 0) {
         ::tcsetattr(tty, TCSAFLUSH, &g_saved_tty);
@@ -280,6 +328,23 @@ std::optional<std::string> getenv(const std::string& name) {
     return std::string(value);
 }
 
+namespace {
+
+/// 0600 for private files whatever the umask, else 0666 less the umask (what open() gives).
+void set_output_mode(int fd, bool private_file) noexcept {
+    if (private_file) {
+        // A umask can only take bits away, and mkostemp already gave 0600; fchmod makes it
+        // exact even under an unusual umask like 0277.
+        ::fchmod(fd, S_IRUSR | S_IWUSR);
+    } else {
+        const mode_t mask = ::umask(0);
+        ::umask(mask);
+        ::fchmod(fd, static_cast<mode_t>(0666U & ~mask));
+    }
+}
+
+}  // namespace
+
 TempFile create_temp_file_beside(const std::string& target, bool private_file) {
     const std::filesystem::path target_path(target);
     std::filesystem::path directory = target_path.parent_path();
@@ -302,16 +367,70 @@ TempFile create_temp_file_beside(const std::string& target, bool private_file) {
     if (fd < 0) {
         throw_io(target, "cannot create a file in " + directory.string(), error_number);
     }
-    if (private_file) {
-        // 0600 whatever the umask: a umask can only take bits away, and mkostemp already
-        // gave 0600; fchmod makes it exact even under an unusual umask like 0277.
-        ::fchmod(fd, S_IRUSR | S_IWUSR);
-    } else {
-        const mode_t mask = ::umask(0);
-        ::umask(mask);
-        ::fchmod(fd, static_cast<mode_t>(0666U & ~mask));
-    }
+    set_output_mode(fd, private_file);
     return {fd, pattern};
+}
+
+void begin_temp_batch(const std::string& directory) {
+    if (g_batch.used.load()) {
+        throw Error(Errc::Internal, "a second batch of output files was started");
+    }
+    std::string pattern = (std::filesystem::path(directory) / ".smimekit-batch-XXXXXX").string();
+    if (pattern.size() + 1 + 20 + 1 > kPathMax) {
+        throw Error(Errc::Io, in_quotes(directory) + ": path too long");
+    }
+    const CleanupSignalsBlocked blocked;
+    if (::mkdtemp(pattern.data()) == nullptr) {
+        throw_io(directory, "cannot create a directory in it", errno);
+    }
+    std::memcpy(g_batch.directory.data(), pattern.c_str(), pattern.size() + 1);
+    g_batch.count.store(0);
+    g_batch.used.store(true);
+}
+
+TempFile create_batch_temp_file(std::size_t index, bool private_file) {
+    std::array<char, kPathMax> path{};
+    if (!g_batch.used.load() || !batch_file_path(g_batch.directory.data(), index, path)) {
+        throw Error(Errc::Internal, "a batch output file outside a batch");
+    }
+    if (g_batch.count.load() <= index) {
+        g_batch.count.store(index + 1);
+    }
+    const int fd = ::open(path.data(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    if (fd < 0) {
+        throw_io(path.data(), "cannot create", errno);
+    }
+    set_output_mode(fd, private_file);
+    return {fd, path.data()};
+}
+
+void end_temp_batch() noexcept {
+    remove_batch_files();
+    g_batch.used.store(false);
+}
+
+void sync_file_system_of(const std::string& directory) {
+#ifdef __linux__
+    const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        throw_io(directory, "cannot write", errno);
+    }
+    const int result = ::syncfs(fd);
+    const int error_number = errno;
+    ::close(fd);
+    if (result != 0) {
+        throw_io(directory, "cannot write", error_number);
+    }
+#else
+    static_cast<void>(directory);
+    ::sync();  // POSIX has no per-file-system sync; this one also waits on other disks
+#endif
+}
+
+void close_checked(int fd, const std::string& path) {
+    if (::close(fd) != 0) {
+        throw_io(path, "cannot write", errno);
+    }
 }
 
 void unregister_temp_file(const std::string& path) noexcept {

@@ -91,6 +91,48 @@ void OutputFile::commit() {
     m_committed = true;
 }
 
+// ---- OutputBatch --------------------------------------------------------------------------
+
+OutputBatch::OutputBatch(std::string directory, const WriteOptions& options)
+    : m_directory(std::move(directory)), m_options(options) {
+    os::begin_temp_batch(m_directory);
+}
+
+OutputBatch::~OutputBatch() {
+    os::end_temp_batch();
+}
+
+void OutputBatch::add(const std::string& path, BytesView bytes) {
+    if (std::filesystem::path(path).parent_path() != std::filesystem::path(m_directory)) {
+        throw Error(Errc::Internal, in_quotes(path) + " is outside the batch's directory " +
+                                        in_quotes(m_directory));
+    }
+    if (!m_options.force && os::path_exists(path)) {
+        throw Error(Errc::Io, in_quotes(path) + ": already exists", {},
+                    "use --force to replace it, or choose another output name");
+    }
+    os::TempFile temp = os::create_batch_temp_file(m_pending.size(), m_options.private_file);
+    m_pending.push_back({temp.path, path});
+    try {
+        os::write_all(temp.fd, bytes, path);
+    } catch (...) {
+        os::close_quietly(temp.fd);
+        throw;
+    }
+    os::close_checked(temp.fd, path);
+}
+
+void OutputBatch::commit() {
+    if (m_pending.empty()) {
+        return;
+    }
+    os::sync_file_system_of(m_directory);
+    for (const Pending& file : m_pending) {
+        os::rename_file(file.temp_path, file.path, m_options.force);
+    }
+    m_pending.clear();
+}
+
 // ---- Progress -----------------------------------------------------------------------------
 
 Progress::Progress(bool enabled, std::string label, std::size_t total)

@@ -9,7 +9,8 @@
 #  - --force replaces a symlink at the target, never the file it points to;
 #  - SIGINT, SIGTERM and SIGHUP during a long write leave no temporary file and no output, and
 #    kill the process with that signal; an ignored SIGHUP (nohup) stays ignored;
-#  - a write past the file size limit (ulimit -f) is an I/O error (exit 7) that leaves nothing.
+#  - a write past the file size limit (ulimit -f) is an I/O error (exit 7) that leaves nothing;
+#  - SIGTERM during a batch of outputs (sst extract) leaves none of its temporary files.
 set -euo pipefail
 smimekit=$(realpath "$1")
 certs=$(realpath "$2")
@@ -193,3 +194,47 @@ if glob.glob(os.path.join(work, ".limited.eml.smimekit-*")) or os.path.exists(ou
     fail("past the file size limit: a temporary file or the output is left behind")
 print("past the file size limit: exit 7, nothing left behind")
 PY
+
+# ---- a signal in the middle of a batch of outputs (sst extract of 1,000 certificates) --------
+# The batch writes every file into a private directory first and renames them all at the end:
+# SIGTERM while it writes must remove that directory and everything in it.
+gen_certs=$(dirname "$smimekit")/bench/bench_gen_certs
+[ -x "$gen_certs" ] || fail "$gen_certs is missing (build the bench_gen_certs target)"
+"$gen_certs" 1000 batch-certs >/dev/null 2>&1
+"$smimekit" sst create -q --allow-expired -o batch.sst batch-certs "$now" 2>/dev/null
+mkdir extracted
+/usr/bin/python3 - "$smimekit" <<'PY'
+import glob, os, signal, subprocess, sys, time
+
+smimekit = sys.argv[1]
+def fail(message):
+    print("FAIL: " + message)
+    sys.exit(1)
+
+def dispositions():
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+process = subprocess.Popen([smimekit, "sst", "extract", "-q", "batch.sst", "-o", "extracted"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           preexec_fn=dispositions)
+deadline = time.monotonic() + 120
+while not glob.glob("extracted/.smimekit-batch-*/5"):
+    if process.poll() is not None:
+        fail(f"sst extract ended (exit {process.returncode}) before its batch was seen")
+    if time.monotonic() > deadline:
+        fail("sst extract: no batch directory after 120 s")
+    time.sleep(0.001)
+process.send_signal(signal.SIGTERM)
+process.wait()
+if process.returncode != -signal.SIGTERM:
+    # It may have finished writing meanwhile; then it must have left every file complete.
+    if process.returncode != 0:
+        fail(f"SIGTERM during a batch: exit {process.returncode}")
+left = os.listdir("extracted")
+if any(name.startswith(".") for name in left):
+    fail(f"SIGTERM during a batch left its temporary directory: {sorted(left)[:3]}")
+print(f"SIGTERM during a batch of 1,000 outputs: {len(left)} complete files, no temporary ones")
+PY
+for f in extracted/*.cer; do
+    [ -e "$f" ] || break
+    openssl x509 -inform DER -in "$f" -noout || fail "$f: incomplete after SIGTERM"
+done
