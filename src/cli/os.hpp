@@ -61,8 +61,8 @@ void unregister_temp_file(const std::string& path) noexcept;
  */
 void begin_temp_batch(const std::string& directory);
 /// The batch's file number `index` (0, 1, 2, ... in order), created as create_temp_file_beside
-/// creates one.
-TempFile create_batch_temp_file(std::size_t index, bool private_file);
+/// creates one; errors name `target`, the file it will become.
+TempFile create_batch_temp_file(std::size_t index, const std::string& target, bool private_file);
 void end_temp_batch() noexcept;
 
 /// Makes everything written to the file system holding `directory` durable at once (Linux:

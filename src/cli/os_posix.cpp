@@ -49,11 +49,14 @@ struct BatchSlot {
 };
 BatchSlot g_batch;
 
+// The longest decimal index of a batch file (std::size_t has at most 20 digits).
+constexpr std::size_t kDigitsMax = 20;
+
 /// "<directory>/<index>" into `out`, with async-signal-safe code only (no allocation).
 /// False if it does not fit.
-bool batch_file_path(const char* directory, std::size_t index, std::array<char, kPathMax>& out) noexcept {
+bool batch_file_path(const char* directory, std::size_t index,
+                     std::array<char, kPathMax>& out) noexcept {
     std::size_t length = std::strlen(directory);
-    constexpr std::size_t kDigitsMax = 20;
     if (length + 1 + kDigitsMax + 1 > out.size()) {
         return false;
     }
@@ -376,7 +379,7 @@ void begin_temp_batch(const std::string& directory) {
         throw Error(Errc::Internal, "a second batch of output files was started");
     }
     std::string pattern = (std::filesystem::path(directory) / ".smimekit-batch-XXXXXX").string();
-    if (pattern.size() + 1 + 20 + 1 > kPathMax) {
+    if (pattern.size() + 1 + kDigitsMax + 1 > kPathMax) {
         throw Error(Errc::Io, in_quotes(directory) + ": path too long");
     }
     const CleanupSignalsBlocked blocked;
@@ -388,7 +391,7 @@ void begin_temp_batch(const std::string& directory) {
     g_batch.used.store(true);
 }
 
-TempFile create_batch_temp_file(std::size_t index, bool private_file) {
+TempFile create_batch_temp_file(std::size_t index, const std::string& target, bool private_file) {
     std::array<char, kPathMax> path{};
     if (!g_batch.used.load() || !batch_file_path(g_batch.directory.data(), index, path)) {
         throw Error(Errc::Internal, "a batch output file outside a batch");
@@ -398,7 +401,8 @@ TempFile create_batch_temp_file(std::size_t index, bool private_file) {
     }
     const int fd = ::open(path.data(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
     if (fd < 0) {
-        throw_io(path.data(), "cannot create", errno);
+        throw_io(target, "cannot create a file in " + std::string(g_batch.directory.data()),
+                 errno);
     }
     set_output_mode(fd, private_file);
     return {fd, path.data()};

@@ -111,7 +111,7 @@ void OutputBatch::add(const std::string& path, BytesView bytes) {
         throw Error(Errc::Io, in_quotes(path) + ": already exists", {},
                     "use --force to replace it, or choose another output name");
     }
-    os::TempFile temp = os::create_batch_temp_file(m_pending.size(), m_options.private_file);
+    os::TempFile temp = os::create_batch_temp_file(m_pending.size(), path, m_options.private_file);
     m_pending.push_back({temp.path, path});
     try {
         os::write_all(temp.fd, bytes, path);
