@@ -4,6 +4,7 @@
 // Windows. It never writes a private key, even when reading a .p12.
 #include "cli/command.hpp"
 #include "cli/render.hpp"
+#include "cli/unique_certificates.hpp"
 
 #include <smimekit/load.hpp>
 #include <smimekit/pkcs7.hpp>
@@ -106,15 +107,12 @@ public:
         LoadOptions options;
         options.password = io.password_provider(m_password);
         options.keys = false;
-        std::vector<Certificate> certificates;
+        UniqueCertificates unique;
         ExitCode result = ExitCode::Ok;
         for (const std::string& path : m_inputs) {
             try {
-                for (Certificate& certificate : load_file(path, options).certificates) {
-                    if (std::find(certificates.begin(), certificates.end(), certificate) ==
-                        certificates.end()) {
-                        certificates.push_back(std::move(certificate));
-                    }
+                for (const Certificate& certificate : load_file(path, options).certificates) {
+                    unique.insert(certificate);
                 }
             } catch (const Error& error) {
                 result = most_severe(result, io.report(error));
@@ -123,6 +121,7 @@ public:
         if (result != ExitCode::Ok) {
             return result;  // nothing is written unless every input was read
         }
+        const std::vector<Certificate>& certificates = unique.items();
         if (certificates.empty()) {
             throw Error(Errc::Malformed, quoted_list(m_inputs) + ": no certificate found");
         }

@@ -6,11 +6,14 @@
 // rejects the whole upload when one is expired (sst-format.md section 5).
 #include "cli/command.hpp"
 #include "cli/render.hpp"
+#include "cli/unique_certificates.hpp"
 
 #include <smimekit/load.hpp>
 #include <smimekit/sst.hpp>
 
-#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace smimekit::cli {
 namespace {
@@ -74,7 +77,8 @@ public:
         const WriteOptions write{m_force, false};
         io.check_output(m_out, write);
         std::vector<Member> members;
-        ExitCode result = collect(io, members);
+        UniqueCertificates unique;
+        ExitCode result = collect(io, unique, members);
         if (result != ExitCode::Ok) {
             return result;  // nothing is written unless every named input was read
         }
@@ -83,18 +87,14 @@ public:
         }
 
         const TimePoint now = io.now();
-        std::vector<Certificate> certificates;
-        for (const Member& member : members) {
-            certificates.push_back(member.certificate);
-        }
+        const std::vector<Certificate>& certificates = unique.items();
         std::vector<std::string> warnings;
         std::vector<std::string> expired;
         for (const ChainOfTrustFinding& finding : check_chain_of_trust(certificates, now)) {
-            const auto member = std::find_if(members.begin(), members.end(), [&](const Member& m) {
-                return m.certificate == finding.certificate;
-            });
-            const std::string line = in_quotes(finding.certificate.subject()) + " (" +
-                                     member->source + ") " + finding.problem;
+            const std::optional<std::size_t> member = unique.position(finding.certificate);
+            const std::string source = member ? members[*member].source : std::string("?");
+            const std::string line = in_quotes(finding.certificate.subject()) + " (" + source +
+                                     ") " + finding.problem;
             if (finding.kind == ChainOfTrustFinding::Kind::Expired) {
                 expired.push_back(line);
             } else {
@@ -127,7 +127,8 @@ public:
     }
 
 private:
-    ExitCode collect(Io& io, std::vector<Member>& members) const {
+    /// Every certificate of every input, once; members[i] is unique.items()[i] and its file.
+    ExitCode collect(Io& io, UniqueCertificates& unique, std::vector<Member>& members) const {
         LoadOptions options;
         options.password = io.password_provider(m_password);
         options.keys = false;
@@ -140,10 +141,7 @@ private:
                 }
                 for (LoadedFile& file : tree.files) {
                     for (Certificate& certificate : file.certificates) {
-                        const bool seen = std::any_of(
-                            members.begin(), members.end(),
-                            [&](const Member& m) { return m.certificate == certificate; });
-                        if (!seen) {
+                        if (unique.insert(certificate)) {
                             members.push_back({std::move(certificate), file.name});
                         }
                     }
