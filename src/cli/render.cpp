@@ -406,25 +406,31 @@ void print_loaded_file(std::ostream& out, const LoadedFile& file, TimePoint now)
     out << '\n';
 }
 
-Json loaded_file_json(const LoadedFile& file, TimePoint now) {
+Json loaded_certificate_json(const LoadedFile& file, std::size_t index, TimePoint now) {
+    Json certificate = certificate_json(file.certificates[index], now);
+    if (file.sst) {
+        certificate["sst_properties"] =
+            sst_properties_json(file.sst->certificates.at(index).properties);
+    }
+    return certificate;
+}
+
+Json loaded_file_json(const LoadedFile& file, TimePoint now, bool with_certificates) {
     Json json;
     json["file"] = file.name;
     json["format"] = format_name(file.format);
-    Json certificates = Json::array();
-    for (std::size_t i = 0; i < file.certificates.size(); ++i) {
-        Json certificate = certificate_json(file.certificates[i], now);
-        if (file.sst) {
-            certificate["sst_properties"] =
-                sst_properties_json(file.sst->certificates.at(i).properties);
+    if (with_certificates) {
+        Json certificates = Json::array();
+        for (std::size_t i = 0; i < file.certificates.size(); ++i) {
+            certificates.push_back(loaded_certificate_json(file, i, now));
         }
-        certificates.push_back(std::move(certificate));
+        json["certificates"] = std::move(certificates);
     }
-    json["certificates"] = certificates;
     Json keys = Json::array();
     for (const PrivateKey& key : file.keys) {
         keys.push_back(key_json(key, file.certificates));
     }
-    json["keys"] = keys;
+    json["keys"] = std::move(keys);
     Json crls = Json::array();
     for (const Crl& crl : file.crls) {
         crls.push_back(JsonObject(4)

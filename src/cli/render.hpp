@@ -45,8 +45,11 @@ Json sst_properties_json(const std::vector<SstProperty>& properties);
 /// A whole loaded file as inspect shows it: the container's details (.p12 protection, .sst
 /// CRLs), keys, then every certificate with its .sst properties.
 void print_loaded_file(std::ostream& out, const LoadedFile& file, TimePoint now);
-/// The same as one element of inspect's "files" array (docs/json.md).
-Json loaded_file_json(const LoadedFile& file, TimePoint now);
+/// The same as one element of inspect's "files" array (docs/json.md). Without
+/// `with_certificates` the "certificates" list is left out, for a caller that streams it.
+Json loaded_file_json(const LoadedFile& file, TimePoint now, bool with_certificates = true);
+/// Element `index` of that "certificates" list: the certificate and its .sst properties.
+Json loaded_certificate_json(const LoadedFile& file, std::size_t index, TimePoint now);
 
 /// A chain, leaf first, one line per certificate ("  1  CN=...  [trust anchor]").
 void print_chain(std::ostream& out, const std::vector<Certificate>& chain, bool ends_at_anchor,
