@@ -68,7 +68,8 @@ private:
 /**
  * Many output files in one directory, written as a batch: add() writes each to a temporary
  * file; commit() makes them all durable with one file-system sync (a thousand fsyncs cost
- * seconds), then renames each over its target, in the order added. Destroyed without
+ * seconds), renames each over its target in the order added, then syncs the directory so the
+ * renames are durable too. Destroyed without
  * commit(), or on SIGINT/SIGTERM, every temporary file is removed. If a rename fails (a
  * target appeared meanwhile), the files renamed before it stay and the rest are removed.
  */

@@ -63,11 +63,15 @@ void begin_temp_batch(const std::string& directory);
 /// The batch's file number `index` (0, 1, 2, ... in order), created as create_temp_file_beside
 /// creates one; errors name `target`, the file it will become.
 TempFile create_batch_temp_file(std::size_t index, const std::string& target, bool private_file);
+/// Every file of the batch has been renamed away: nothing is left to remove but the directory.
+void temp_batch_emptied() noexcept;
 void end_temp_batch() noexcept;
 
 /// Makes everything written to the file system holding `directory` durable at once (Linux:
 /// syncfs, one journal commit instead of one fsync per file). Throws Error{Io}.
 void sync_file_system_of(const std::string& directory);
+/// Makes the entries of `directory` (renames into it) durable. Throws Error{Io}.
+void sync_directory(const std::string& directory);
 
 /// Writes all of `bytes` to `fd`; throws Error{Io} naming `path` on failure (disk full...).
 void write_all(int fd, BytesView bytes, const std::string& path);

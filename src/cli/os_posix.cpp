@@ -408,6 +408,10 @@ TempFile create_batch_temp_file(std::size_t index, const std::string& target, bo
     return {fd, path.data()};
 }
 
+void temp_batch_emptied() noexcept {
+    g_batch.count.store(0);
+}
+
 void end_temp_batch() noexcept {
     remove_batch_files();
     g_batch.used.store(false);
@@ -429,6 +433,21 @@ void sync_file_system_of(const std::string& directory) {
     static_cast<void>(directory);
     ::sync();  // POSIX has no per-file-system sync; this one also waits on other disks
 #endif
+}
+
+void sync_directory(const std::string& directory) {
+    const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        throw_io(directory, "cannot write", errno);
+    }
+    // Some file systems cannot sync a directory (EINVAL); their renames are as durable as
+    // they get.
+    if (::fsync(fd) != 0 && errno != EINVAL) {
+        const int error_number = errno;
+        ::close(fd);
+        throw_io(directory, "cannot write", error_number);
+    }
+    ::close(fd);
 }
 
 void close_checked(int fd, const std::string& path) {

@@ -130,7 +130,9 @@ void OutputBatch::commit() {
     for (const Pending& file : m_pending) {
         os::rename_file(file.temp_path, file.path, m_options.force);
     }
+    os::temp_batch_emptied();
     m_pending.clear();
+    os::sync_directory(m_directory);
 }
 
 // ---- Progress -----------------------------------------------------------------------------
