@@ -31,6 +31,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/../scripts/lib.sh"
+# shellcheck source=bench/lib.bash
+source "$(dirname "$0")/lib.bash"
 
 count=${1:-10000}
 sample=${2:-300}
@@ -72,23 +74,10 @@ cmake --build "$build_dir" -j "$(nproc)" --target smimekit_cli bench_gen_certs >
     fail "the build failed (compiler messages above)"
 smimekit=$build_dir/smimekit
 gen_certs=$build_dir/bench/bench_gen_certs
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
-if grep -q '^SMIMEKIT_SANITIZE:BOOL=ON' "$build_dir/CMakeCache.txt"; then
-    build_type="$build_type + sanitizers (figures are meaningless)"
-fi
+build_type=$(build_description "$build_dir")
 
 # ---- the certificates: generated once per N and kept, since 100,000 take a while ----------
-data=$build_dir/bench-data/certs-$count
-if [ -f "$data/files.txt" ] && [ "$(wc -l <"$data/files.txt")" -eq "$count" ]; then
-    echo "reusing the $count certificates in $data" >&2
-else
-    # Generated aside and renamed, so that an interrupted run never leaves a cache that looks
-    # complete.
-    rm -rf "$data" "$data.partial"
-    mkdir -p "$(dirname "$data")"
-    "$gen_certs" "$count" "$data.partial"
-    mv "$data.partial" "$data"
-fi
+data=$(certificates_cache "$build_dir" "$gen_certs" "$count")
 cd "$data" # paths in files.txt are relative to it
 
 mkdir -p "${BENCH_TMP:-/tmp}"
