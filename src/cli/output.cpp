@@ -49,16 +49,22 @@ Secret take_secret(std::string& text) {
     return secret;
 }
 
+/// Without --force, an existing target is an error, before any work is done for it. (The
+/// final rename checks again, atomically.)
+void refuse_existing(const std::string& path, const WriteOptions& options) {
+    if (!options.force && os::path_exists(path)) {
+        throw Error(Errc::Io, in_quotes(path) + ": already exists", {},
+                    "use --force to replace it, or choose another output name");
+    }
+}
+
 }  // namespace
 
 // ---- OutputFile ---------------------------------------------------------------------------
 
 OutputFile::OutputFile(std::string path, const WriteOptions& options)
     : m_path(std::move(path)), m_options(options) {
-    if (!m_options.force && os::path_exists(m_path)) {
-        throw Error(Errc::Io, in_quotes(m_path) + ": already exists", {},
-                    "use --force to replace it, or choose another output name");
-    }
+    refuse_existing(m_path, m_options);
     os::TempFile temp = os::create_temp_file_beside(m_path, m_options.private_file);
     m_fd = temp.fd;
     m_temp_path = std::move(temp.path);
@@ -107,10 +113,7 @@ void OutputBatch::add(const std::string& path, BytesView bytes) {
         throw Error(Errc::Internal, in_quotes(path) + " is outside the batch's directory " +
                                         in_quotes(m_directory));
     }
-    if (!m_options.force && os::path_exists(path)) {
-        throw Error(Errc::Io, in_quotes(path) + ": already exists", {},
-                    "use --force to replace it, or choose another output name");
-    }
+    refuse_existing(path, m_options);
     os::TempFile temp = os::create_batch_temp_file(m_pending.size(), path, m_options.private_file);
     m_pending.push_back({temp.path, path});
     try {
@@ -221,10 +224,7 @@ bool Io::stderr_is_terminal() const noexcept {
 }
 
 void Io::check_output(const std::string& path, const WriteOptions& options) const {
-    if (!options.force && os::path_exists(path)) {
-        throw Error(Errc::Io, in_quotes(path) + ": already exists", {},
-                    "use --force to replace it, or choose another output name");
-    }
+    refuse_existing(path, options);
     std::filesystem::path directory = std::filesystem::path(path).parent_path();
     if (directory.empty()) {
         directory = ".";
